@@ -1,0 +1,369 @@
+package cometchat
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/gocometchat/cometchat/internal/wire"
+)
+
+// TypingIndicator says that a user started or stopped typing (Cordova:
+// TypingIndicator). On received indicators, ReceiverID is the conversation
+// target (the logged-in user's own UID in one-to-one chats) and Sender is the
+// typist.
+type TypingIndicator struct {
+	ReceiverID   string
+	ReceiverType ReceiverType
+	Metadata     map[string]any
+	Sender       *User
+}
+
+// NewTypingIndicator returns an indicator to send.
+func NewTypingIndicator(receiverID string, receiverType ReceiverType) *TypingIndicator {
+	return &TypingIndicator{ReceiverID: receiverID, ReceiverType: receiverType}
+}
+
+// ReceiptType says whether a receipt is for delivery or reading.
+type ReceiptType string
+
+// Receipt types.
+const (
+	ReceiptTypeDelivery ReceiptType = "delivery"
+	ReceiptTypeRead     ReceiptType = "read"
+)
+
+// MessageReceipt reports that a message was delivered to or read by Sender
+// (Cordova: MessageReceipt). Timestamps are Unix seconds from the server.
+type MessageReceipt struct {
+	MessageID    int64
+	Sender       *User
+	ReceiverID   string
+	ReceiverType ReceiverType
+	ReceiptType  ReceiptType
+	Timestamp    int64
+	DeliveredAt  int64
+	ReadAt       int64
+}
+
+// TransientMessage is a real-time payload that is never stored (Cordova:
+// TransientMessage).
+type TransientMessage struct {
+	ReceiverID   string
+	ReceiverType ReceiverType
+	Data         map[string]any
+	Sender       *User
+}
+
+// NewTransientMessage returns a transient message to send.
+func NewTransientMessage(receiverID string, receiverType ReceiverType, data map[string]any) *TransientMessage {
+	return &TransientMessage{ReceiverID: receiverID, ReceiverType: receiverType, Data: data}
+}
+
+func normalizeReceiverType(s string) ReceiverType {
+	switch s {
+	case "chat":
+		return ReceiverTypeUser
+	case "groupchat":
+		return ReceiverTypeGroup
+	}
+	return ReceiverType(s)
+}
+
+// handleFrame decodes one server frame on the socket reader and queues what
+// it means for the listeners. Nothing the server sends can make it panic;
+// frames it cannot read are logged, and messages it cannot read are still
+// delivered as *UnknownMessage.
+func (c *Client) handleFrame(ctx context.Context, raw []byte) {
+	var env wire.Envelope
+	if err := json.Unmarshal(raw, &env); err != nil {
+		c.log.Warn("cometchat: ignoring a frame that is not a JSON object", "bytes", len(raw), "err", err)
+		return
+	}
+	if env.DeviceID != "" && string(env.DeviceID) == c.sessionID && env.Type != "auth" {
+		return // our own action echoed back: the Cordova SDK drops these too
+	}
+	switch env.Type {
+	case "message":
+		c.handleMessageFrame(ctx, env.Body)
+	case "typing_indicator", "receipts", "presence", "transient_message":
+		var body wire.SignalBody
+		if len(env.Body) == 0 || json.Unmarshal(env.Body, &body) != nil {
+			c.log.Warn("cometchat: ignoring a frame with an unreadable body", "type", string(env.Type))
+			return
+		}
+		sender, err := decodeUser(body.User)
+		if err != nil || sender == nil {
+			c.log.Warn("cometchat: ignoring a frame without a user", "type", string(env.Type))
+			return
+		}
+		var ev func()
+		switch env.Type {
+		case "typing_indicator":
+			ev = c.typingEvent(&env, &body, sender)
+		case "receipts":
+			ev = c.receiptEvent(&env, &body, sender)
+		case "presence":
+			ev = c.presenceEvent(&body, sender)
+		case "transient_message":
+			t := &TransientMessage{ReceiverID: string(env.Receiver), ReceiverType: normalizeReceiverType(string(env.ReceiverType)),
+				Data: body.Data.Map(), Sender: sender}
+			if t.Data == nil {
+				t.Data = map[string]any{}
+			}
+			ev = func() {
+				for _, l := range c.ls.message.snapshot() {
+					if l.OnTransientMessageReceived != nil {
+						c.disp.guard(func() { l.OnTransientMessageReceived(t) })
+					}
+				}
+			}
+		}
+		if ev != nil {
+			_ = c.disp.pushWait(ctx, ev)
+		}
+	case "auth":
+	default:
+		c.log.Debug("cometchat: ignoring a frame of unknown type", "type", string(env.Type))
+	}
+}
+
+func (c *Client) handleMessageFrame(ctx context.Context, body json.RawMessage) {
+	msg, err := decodeMessage(body)
+	if err != nil {
+		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
+		msg = &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), body...)}}
+	}
+	c.queueMessage(ctx, msg)
+}
+
+// queueMessage dedupes by id and queues delivery. The live socket and the
+// missed-message recovery both come through here.
+func (c *Client) queueMessage(ctx context.Context, msg Message) {
+	id := msg.Base().ID
+	if id > 0 && !c.markSeen(id) {
+		return
+	}
+	_ = c.disp.pushWait(ctx, func() { c.deliver(msg) })
+}
+
+func (c *Client) typingEvent(env *wire.Envelope, body *wire.SignalBody, sender *User) func() {
+	t := &TypingIndicator{ReceiverID: string(env.Receiver), ReceiverType: normalizeReceiverType(string(env.ReceiverType)),
+		Metadata: body.Metadata.Map(), Sender: sender}
+	var started bool
+	switch body.Action {
+	case "started":
+		started = true
+	case "ended":
+	default:
+		return nil
+	}
+	return func() {
+		for _, l := range c.ls.message.snapshot() {
+			f := l.OnTypingEnded
+			if started {
+				f = l.OnTypingStarted
+			}
+			if f != nil {
+				c.disp.guard(func() { f(t) })
+			}
+		}
+	}
+}
+
+func (c *Client) receiptEvent(env *wire.Envelope, body *wire.SignalBody, sender *User) func() {
+	r := &MessageReceipt{Sender: sender, ReceiverID: string(env.Receiver), ReceiverType: normalizeReceiverType(string(env.ReceiverType)),
+		Timestamp: int64(body.Timestamp)}
+	var id wire.Int
+	if json.Unmarshal([]byte(`"`+string(body.MessageID)+`"`), &id) != nil || body.MessageID == "" {
+		c.log.Warn("cometchat: ignoring a receipt without a message id")
+		return nil
+	}
+	r.MessageID = int64(id)
+	switch body.Action {
+	case "delivered":
+		r.ReceiptType, r.DeliveredAt = ReceiptTypeDelivery, r.Timestamp
+	case "read":
+		r.ReceiptType, r.ReadAt = ReceiptTypeRead, r.Timestamp
+	default:
+		return nil
+	}
+	return func() {
+		for _, l := range c.ls.message.snapshot() {
+			f := l.OnMessagesDelivered
+			if r.ReceiptType == ReceiptTypeRead {
+				f = l.OnMessagesRead
+			}
+			if f != nil {
+				c.disp.guard(func() { f(r) })
+			}
+		}
+	}
+}
+
+func (c *Client) presenceEvent(body *wire.SignalBody, u *User) func() {
+	online := false
+	switch body.Action {
+	case "online", "available":
+		online = true
+		u.Status = UserStatusOnline
+	case "offline":
+		u.Status = UserStatusOffline
+	default:
+		return nil
+	}
+	u.LastActiveAt = int64(body.Timestamp)
+	return func() {
+		for _, l := range c.ls.user.snapshot() {
+			f := l.OnUserOffline
+			if online {
+				f = l.OnUserOnline
+			}
+			if f != nil {
+				c.disp.guard(func() { f(u.clone()) })
+			}
+		}
+	}
+}
+
+// deliver routes a message to the listeners (on the dispatcher) and then
+// advances the resume position.
+func (c *Client) deliver(msg Message) {
+	switch m := msg.(type) {
+	case *TextMessage:
+		for _, l := range c.ls.message.snapshot() {
+			if l.OnTextMessageReceived != nil {
+				c.disp.guard(func() { l.OnTextMessageReceived(m) })
+			}
+		}
+	case *MediaMessage:
+		for _, l := range c.ls.message.snapshot() {
+			if l.OnMediaMessageReceived != nil {
+				c.disp.guard(func() { l.OnMediaMessageReceived(m) })
+			}
+		}
+	case *CustomMessage:
+		for _, l := range c.ls.message.snapshot() {
+			if l.OnCustomMessageReceived != nil {
+				c.disp.guard(func() { l.OnCustomMessageReceived(m) })
+			}
+		}
+	case *Action:
+		c.deliverAction(m)
+	case *Call:
+		c.deliverCall(m)
+	case *UnknownMessage:
+		for _, l := range c.ls.message.snapshot() {
+			if l.OnUnknownMessageReceived != nil {
+				c.disp.guard(func() { l.OnUnknownMessageReceived(m) })
+			}
+		}
+	}
+	if id := msg.Base().ID; id > 0 {
+		c.mu.Lock()
+		if id > c.position {
+			c.position = id
+		}
+		c.mu.Unlock()
+	}
+}
+
+func (c *Client) deliverAction(a *Action) {
+	switch a.Action {
+	case ActionMessageEdited, ActionMessageDeleted:
+		on, _ := a.ActionOn.(Message)
+		if on == nil {
+			return
+		}
+		for _, l := range c.ls.message.snapshot() {
+			f := l.OnMessageEdited
+			if a.Action == ActionMessageDeleted {
+				f = l.OnMessageDeleted
+			}
+			if f != nil {
+				c.disp.guard(func() { f(on) })
+			}
+		}
+		return
+	}
+	by, _ := a.ActionBy.(*User)
+	on, _ := a.ActionOn.(*User)
+	grp, _ := a.ActionFor.(*Group)
+	for _, l := range c.ls.group.snapshot() {
+		var f func()
+		switch a.Action {
+		case ActionMemberJoined, ActionMemberInvited:
+			if l.OnGroupMemberJoined != nil {
+				f = func() { l.OnGroupMemberJoined(a, by, grp) }
+			}
+		case ActionMemberLeft:
+			if l.OnGroupMemberLeft != nil {
+				f = func() { l.OnGroupMemberLeft(a, by, grp) }
+			}
+		case ActionMemberKicked:
+			if l.OnGroupMemberKicked != nil {
+				f = func() { l.OnGroupMemberKicked(a, on, by, grp) }
+			}
+		case ActionMemberBanned:
+			if l.OnGroupMemberBanned != nil {
+				f = func() { l.OnGroupMemberBanned(a, on, by, grp) }
+			}
+		case ActionMemberUnbanned:
+			if l.OnGroupMemberUnbanned != nil {
+				f = func() { l.OnGroupMemberUnbanned(a, on, by, grp) }
+			}
+		case ActionMemberScopeChanged:
+			if l.OnGroupMemberScopeChanged != nil {
+				f = func() { l.OnGroupMemberScopeChanged(a, on, a.NewScope, a.OldScope, grp) }
+			}
+		case ActionMemberAdded:
+			if l.OnMemberAddedToGroup != nil {
+				f = func() { l.OnMemberAddedToGroup(a, on, by, grp) }
+			}
+		}
+		if f != nil {
+			c.disp.guard(f)
+		}
+	}
+}
+
+// seenSet remembers recent message ids (bounded) so that a message is never
+// delivered twice across the live and recovered streams.
+type seenSet struct {
+	m    map[int64]struct{}
+	ring []int64
+	next int
+}
+
+const seenCapacity = 16384
+
+func (s *seenSet) add(id int64) bool {
+	if s.m == nil {
+		s.m = make(map[int64]struct{}, seenCapacity)
+		s.ring = make([]int64, seenCapacity)
+	}
+	if _, ok := s.m[id]; ok {
+		return false
+	}
+	if old := s.ring[s.next]; old != 0 {
+		delete(s.m, old)
+	}
+	s.ring[s.next] = id
+	s.next = (s.next + 1) % seenCapacity
+	s.m[id] = struct{}{}
+	return true
+}
+
+// markSeen records id and reports whether it was new.
+func (c *Client) markSeen(id int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen.add(id)
+}
+
+// noteSeen records the id of a message this session sent, so that it is not
+// delivered back by missed-message recovery.
+func (c *Client) noteSeen(id int64) {
+	if id > 0 {
+		c.markSeen(id)
+	}
+}

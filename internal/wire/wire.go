@@ -1,0 +1,404 @@
+// Package wire holds the JSON shapes of CometChat's v3.0 protocol as they travel
+// over REST and the websocket, with lenient decoders for server input.
+//
+// It owns the field names and the tolerance rules (ids and timestamps may arrive
+// as numbers or as strings of digits); it must not know the public SDK types,
+// listeners or transport.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Int is an integer that decodes from a JSON number, a string of digits, a float,
+// an empty string or null (zero). CometChat sends ids as strings and timestamps as
+// numbers, but neither is guaranteed.
+type Int int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Int) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*n = 0
+		return nil
+	}
+	s := string(b)
+	if b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(str)
+		if s == "" {
+			*n = 0
+			return nil
+		}
+	}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*n = Int(v)
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != f || f > 9.2e18 || f < -9.2e18 {
+		return fmt.Errorf("wire: %q is not an integer", s)
+	}
+	*n = Int(int64(f))
+	return nil
+}
+
+// Bool decodes from true/false, 1/0 and "1"/"0"/"true"/"false".
+type Bool bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *Bool) UnmarshalJSON(b []byte) error {
+	switch strings.Trim(string(bytes.TrimSpace(b)), `"`) {
+	case "true", "1":
+		*v = true
+	case "false", "0", "", "null":
+		*v = false
+	default:
+		return fmt.Errorf("wire: %s is not a boolean", b)
+	}
+	return nil
+}
+
+// Str decodes from a JSON string, or from a number (kept as its text). Null is "".
+type Str string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *Str) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*s = ""
+		return nil
+	}
+	if b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		*s = Str(str)
+		return nil
+	}
+	if b[0] == '-' || (b[0] >= '0' && b[0] <= '9') || b[0] == 't' || b[0] == 'f' {
+		*s = Str(b)
+		return nil
+	}
+	return fmt.Errorf("wire: %.40s is not a string", b)
+}
+
+// Object is a JSON object kept raw; it decodes only from an object (null and
+// anything else yield nil without error, so a server sending `"metadata": ""`
+// does not fail a whole message).
+type Object json.RawMessage
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (o *Object) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '{' {
+		*o = append((*o)[:0], b...)
+		return nil
+	}
+	*o = nil
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler.
+func (o Object) MarshalJSON() ([]byte, error) {
+	if len(o) == 0 {
+		return []byte("null"), nil
+	}
+	return o, nil
+}
+
+// Map decodes the object into a map; nil when absent or not an object.
+func (o Object) Map() map[string]any {
+	if len(o) == 0 {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(o, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// Strings decodes from an array of strings, a single string, or a comma list.
+type Strings []string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *Strings) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*s = nil
+		return nil
+	}
+	if b[0] == '[' {
+		var raw []Str
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return err
+		}
+		out := make([]string, len(raw))
+		for i, r := range raw {
+			out[i] = string(r)
+		}
+		*s = out
+		return nil
+	}
+	var one Str
+	if err := json.Unmarshal(b, &one); err != nil {
+		return err
+	}
+	if one == "" {
+		*s = nil
+		return nil
+	}
+	*s = strings.Split(string(one), ",")
+	return nil
+}
+
+// User is a user as CometChat sends it.
+type User struct {
+	UID           Str     `json:"uid"`
+	Name          Str     `json:"name"`
+	Avatar        Str     `json:"avatar"`
+	Link          Str     `json:"link"`
+	Role          Str     `json:"role"`
+	Metadata      Object  `json:"metadata"`
+	Status        Str     `json:"status"`
+	StatusMessage Str     `json:"statusMessage"`
+	LastActiveAt  Int     `json:"lastActiveAt"`
+	Tags          Strings `json:"tags"`
+	HasBlockedMe  Bool    `json:"hasBlockedMe"`
+	BlockedByMe   Bool    `json:"blockedByMe"`
+	DeactivatedAt Int     `json:"deactivatedAt"`
+	CreatedAt     Int     `json:"createdAt"`
+	UpdatedAt     Int     `json:"updatedAt"`
+	AuthToken     Str     `json:"authToken"`
+	JWT           Str     `json:"jwt"`
+	Settings      Object  `json:"settings"`
+	// Group member fields (members lists share the user shape).
+	Scope    Str `json:"scope"`
+	JoinedAt Int `json:"joinedAt"`
+	GUID     Str `json:"guid"`
+}
+
+// Group is a group as CometChat sends it.
+type Group struct {
+	GUID         Str     `json:"guid"`
+	Name         Str     `json:"name"`
+	Type         Str     `json:"type"`
+	Icon         Str     `json:"icon"`
+	Description  Str     `json:"description"`
+	Owner        Str     `json:"owner"`
+	Metadata     Object  `json:"metadata"`
+	CreatedAt    Int     `json:"createdAt"`
+	UpdatedAt    Int     `json:"updatedAt"`
+	HasJoined    Bool    `json:"hasJoined"`
+	JoinedAt     Int     `json:"joinedAt"`
+	MembersCount Int     `json:"membersCount"`
+	Scope        Str     `json:"scope"`
+	Tags         Strings `json:"tags"`
+}
+
+// EntityRef is `{"entityType": ..., "entity": {...}}`.
+type EntityRef struct {
+	EntityType Str             `json:"entityType"`
+	Entity     json.RawMessage `json:"entity"`
+}
+
+// Entities is the `data.entities` object of a message.
+type Entities struct {
+	Sender   *EntityRef `json:"sender"`
+	Receiver *EntityRef `json:"receiver"`
+	By       *EntityRef `json:"by"`
+	On       *EntityRef `json:"on"`
+	For      *EntityRef `json:"for"`
+}
+
+// Attachment is one file of a media message.
+type Attachment struct {
+	Name      Str `json:"name"`
+	Extension Str `json:"extension"`
+	MimeType  Str `json:"mimeType"`
+	Size      Int `json:"size"`
+	URL       Str `json:"url"`
+}
+
+// ScopeChange is `data.extras.scope`.
+type ScopeChange struct {
+	Old Str `json:"old"`
+	New Str `json:"new"`
+}
+
+// Extras is `data.extras`.
+type Extras struct {
+	Scope *ScopeChange `json:"scope"`
+}
+
+// MessageData is the `data` object of a message.
+type MessageData struct {
+	Text        *string      `json:"text"`
+	Metadata    Object       `json:"metadata"`
+	CustomData  Object       `json:"customData"`
+	SubType     Str          `json:"subType"`
+	URL         Str          `json:"url"`
+	Attachments []Attachment `json:"attachments"`
+	Action      Str          `json:"action"`
+	Extras      *Extras      `json:"extras"`
+	Entities    *Entities    `json:"entities"`
+}
+
+// Receipt is a receipt as stored on a message (`myReceipt`, `receipts.data[]`).
+type Receipt struct {
+	MessageID   Str             `json:"messageId"`
+	Recipient   json.RawMessage `json:"recipient"`
+	DeliveredAt Int             `json:"deliveredAt"`
+	ReadAt      Int             `json:"readAt"`
+}
+
+// Message is the REST message object (also the body of a `message` push).
+type Message struct {
+	ID              Int             `json:"id"`
+	MUID            Str             `json:"muid"`
+	ConversationID  Str             `json:"conversationId"`
+	Sender          json.RawMessage `json:"sender"`
+	Receiver        json.RawMessage `json:"receiver"`
+	ReceiverType    Str             `json:"receiverType"`
+	Category        Str             `json:"category"`
+	Type            Str             `json:"type"`
+	Data            json.RawMessage `json:"data"`
+	SentAt          Int             `json:"sentAt"`
+	UpdatedAt       Int             `json:"updatedAt"`
+	DeliveredAt     Int             `json:"deliveredAt"`
+	ReadAt          Int             `json:"readAt"`
+	DeliveredToMeAt Int             `json:"deliveredToMeAt"`
+	ReadByMeAt      Int             `json:"readByMeAt"`
+	MyReceipt       *Receipt        `json:"myReceipt"`
+	EditedAt        Int             `json:"editedAt"`
+	EditedBy        Str             `json:"editedBy"`
+	DeletedAt       Int             `json:"deletedAt"`
+	DeletedBy       Str             `json:"deletedBy"`
+	ParentID        Int             `json:"parentId"`
+	ReplyCount      Int             `json:"replyCount"`
+	Tags            Strings         `json:"tags"`
+	Status          Str             `json:"status"`
+	Receipts        *struct {
+		Data []Receipt `json:"data"`
+	} `json:"receipts"`
+}
+
+// CallEntity is `data.entities.on.entity` of a call message.
+type CallEntity struct {
+	SessionID    Str             `json:"sessionid"`
+	SessionIDAlt Str             `json:"sessionId"`
+	Status       Str             `json:"status"`
+	Type         Str             `json:"type"`
+	ReceiverType Str             `json:"receiverType"`
+	Sender       Str             `json:"sender"`
+	Receiver     Str             `json:"receiver"`
+	InitiatedAt  Int             `json:"initiatedAt"`
+	JoinedAt     Int             `json:"joinedAt"`
+	LeftAt       Int             `json:"leftAt"`
+	EndedAt      Int             `json:"endedAt"`
+	Data         json.RawMessage `json:"data"`
+}
+
+// Envelope is a websocket application frame. Body stays raw: its shape
+// depends on Type.
+type Envelope struct {
+	AppID         Str             `json:"appId,omitempty"`
+	Receiver      Str             `json:"receiver,omitempty"`
+	ReceiverType  Str             `json:"receiverType,omitempty"`
+	DeviceID      Str             `json:"deviceId,omitempty"`
+	Type          Str             `json:"type,omitempty"`
+	Sender        Str             `json:"sender,omitempty"`
+	MessageSender Str             `json:"messageSender,omitempty"`
+	Body          json.RawMessage `json:"body,omitempty"`
+	Action        Str             `json:"action,omitempty"`
+}
+
+// AuthReply is the body of the server's `auth` frame.
+type AuthReply struct {
+	Code    Str `json:"code"`
+	Status  Str `json:"status"`
+	Message Str `json:"message"`
+}
+
+// SignalBody is the body of typing_indicator, receipts, presence and
+// transient_message frames. User may be an object or a bare uid string.
+type SignalBody struct {
+	Action    Str             `json:"action"`
+	User      json.RawMessage `json:"user"`
+	Metadata  Object          `json:"metadata"`
+	MessageID Str             `json:"messageId"`
+	Timestamp Int             `json:"timestamp"`
+	Data      Object          `json:"data"`
+}
+
+// DecodeUser decodes a user given as an object or as a bare uid string.
+func DecodeUser(raw json.RawMessage) (*User, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] == '"' {
+		var uid string
+		if err := json.Unmarshal(raw, &uid); err != nil {
+			return nil, err
+		}
+		return &User{UID: Str(uid)}, nil
+	}
+	var u User
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ErrorBody is `{"error": {...}}`.
+type ErrorBody struct {
+	Code    Str             `json:"code"`
+	Message Str             `json:"message"`
+	Details json.RawMessage `json:"details"`
+}
+
+// Pagination is `meta.pagination` of page-numbered lists.
+type Pagination struct {
+	Total       Int `json:"total"`
+	Count       Int `json:"count"`
+	PerPage     Int `json:"per_page"`
+	CurrentPage Int `json:"current_page"`
+	TotalPages  Int `json:"total_pages"`
+}
+
+// Cursor is `meta.cursor` of message lists.
+type Cursor struct {
+	Affix     Str `json:"affix"`
+	ID        Int `json:"id"`
+	SentAt    Int `json:"sentAt"`
+	UpdatedAt Int `json:"updatedAt"`
+}
+
+// Meta is the `meta` object of list responses.
+type Meta struct {
+	Pagination *Pagination `json:"pagination"`
+	Cursor     *Cursor     `json:"cursor"`
+}
+
+// Settings holds the app settings keys the Go SDK reads.
+type Settings struct {
+	ClientAPIHost       Str `json:"CLIENT_API_HOST"`
+	AdminAPIHost        Str `json:"ADMIN_API_HOST"`
+	ChatAPIVersion      Str `json:"CHAT_API_VERSION"`
+	ChatHost            Str `json:"CHAT_HOST"`
+	ChatHostOverride    Str `json:"CHAT_HOST_OVERRIDE"`
+	ChatHostAppSpecific Str `json:"CHAT_HOST_APP_SPECIFIC"`
+	ChatWSSPort         Str `json:"CHAT_WSS_PORT"`
+	Mode                Str `json:"MODE"`
+	Region              Str `json:"REGION"`
+}

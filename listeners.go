@@ -1,0 +1,330 @@
+package cometchat
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// MessageListener receives messages, typing indicators, receipts and
+// transient messages (Cordova: MessageListener). Every field is optional.
+type MessageListener struct {
+	OnTextMessageReceived      func(*TextMessage)
+	OnMediaMessageReceived     func(*MediaMessage)
+	OnCustomMessageReceived    func(*CustomMessage)
+	OnTypingStarted            func(*TypingIndicator)
+	OnTypingEnded              func(*TypingIndicator)
+	OnMessagesDelivered        func(*MessageReceipt)
+	OnMessagesRead             func(*MessageReceipt)
+	OnMessageEdited            func(Message)
+	OnMessageDeleted           func(Message)
+	OnTransientMessageReceived func(*TransientMessage)
+	// OnUnknownMessageReceived receives messages of a category this SDK does
+	// not know (Go addition: the Cordova SDK drops them).
+	OnUnknownMessageReceived func(*UnknownMessage)
+}
+
+// UserListener receives presence changes (Cordova: UserListener).
+type UserListener struct {
+	OnUserOnline  func(*User)
+	OnUserOffline func(*User)
+}
+
+// GroupListener receives group member actions (Cordova: GroupListener).
+type GroupListener struct {
+	OnGroupMemberJoined       func(action *Action, joinedUser *User, joinedGroup *Group)
+	OnGroupMemberLeft         func(action *Action, leftUser *User, leftGroup *Group)
+	OnGroupMemberKicked       func(action *Action, kickedUser, kickedBy *User, kickedFrom *Group)
+	OnGroupMemberBanned       func(action *Action, bannedUser, bannedBy *User, bannedFrom *Group)
+	OnGroupMemberUnbanned     func(action *Action, unbannedUser, unbannedBy *User, unbannedFrom *Group)
+	OnGroupMemberScopeChanged func(action *Action, changedUser *User, newScope, oldScope GroupMemberScope, group *Group)
+	OnMemberAddedToGroup      func(action *Action, userAdded, addedBy *User, addedTo *Group)
+}
+
+// CallListener receives call signalling (Cordova: CallListener).
+type CallListener struct {
+	OnIncomingCallReceived     func(*Call)
+	OnOutgoingCallAccepted     func(*Call)
+	OnOutgoingCallRejected     func(*Call)
+	OnIncomingCallCancelled    func(*Call)
+	OnCallEndedMessageReceived func(*Call)
+}
+
+// ConnectionListener receives websocket state changes (Cordova:
+// ConnectionListener). OnConnected means authenticated; each callback fires
+// once per transition.
+type ConnectionListener struct {
+	OnConnected    func()
+	InConnecting   func()
+	OnDisconnected func()
+	// OnFeatureThrottled is reserved: CometChat 3.0 never reports it.
+	OnFeatureThrottled func()
+	// OnSlowConsumer reports that listeners fall behind: the dispatch queue
+	// is full and reading from the socket waits (once per episode; Go addition).
+	OnSlowConsumer func(pending int)
+	// OnResyncRequired reports that messages missed while disconnected could
+	// not all be recovered (Go addition); fetch history to resync.
+	OnResyncRequired func(err error)
+}
+
+// LoginListener receives login and logout outcomes (Cordova: LoginListener).
+type LoginListener struct {
+	LoginSuccess  func(*User)
+	LoginFailure  func(*Error)
+	LogoutSuccess func()
+	// LogoutFailure is reserved: logout always succeeds locally.
+	LogoutFailure func(*Error)
+}
+
+type entry[T any] struct {
+	id string
+	l  T
+}
+
+// registry keeps listeners in registration order; re-adding an ID replaces
+// the old entry and moves it to the end, as in the Cordova SDK.
+type registry[T any] struct {
+	mu    sync.Mutex
+	items []entry[T]
+}
+
+func (r *registry[T]) add(id string, l T) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removeLocked(id)
+	r.items = append(r.items, entry[T]{id, l})
+}
+
+func (r *registry[T]) remove(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.removeLocked(id)
+}
+
+func (r *registry[T]) removeLocked(id string) {
+	for i, e := range r.items {
+		if e.id == id {
+			r.items = append(r.items[:i:i], r.items[i+1:]...)
+			return
+		}
+	}
+}
+
+func (r *registry[T]) snapshot() []T {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]T, len(r.items))
+	for i, e := range r.items {
+		out[i] = e.l
+	}
+	return out
+}
+
+type listeners struct {
+	message    registry[MessageListener]
+	user       registry[UserListener]
+	group      registry[GroupListener]
+	call       registry[CallListener]
+	connection registry[ConnectionListener]
+	login      registry[LoginListener]
+}
+
+// AddMessageListener registers l under id; the same id replaces and moves to the end.
+func (c *Client) AddMessageListener(id string, l MessageListener) { c.ls.message.add(id, l) }
+
+// RemoveMessageListener unregisters id (unknown ids are ignored).
+func (c *Client) RemoveMessageListener(id string) { c.ls.message.remove(id) }
+
+// AddUserListener registers l under id; the same id replaces and moves to the end.
+func (c *Client) AddUserListener(id string, l UserListener) { c.ls.user.add(id, l) }
+
+// RemoveUserListener unregisters id.
+func (c *Client) RemoveUserListener(id string) { c.ls.user.remove(id) }
+
+// AddGroupListener registers l under id; the same id replaces and moves to the end.
+func (c *Client) AddGroupListener(id string, l GroupListener) { c.ls.group.add(id, l) }
+
+// RemoveGroupListener unregisters id.
+func (c *Client) RemoveGroupListener(id string) { c.ls.group.remove(id) }
+
+// AddCallListener registers l under id; the same id replaces and moves to the end.
+func (c *Client) AddCallListener(id string, l CallListener) { c.ls.call.add(id, l) }
+
+// RemoveCallListener unregisters id.
+func (c *Client) RemoveCallListener(id string) { c.ls.call.remove(id) }
+
+// AddConnectionListener registers l under id; the same id replaces and moves to the end.
+func (c *Client) AddConnectionListener(id string, l ConnectionListener) { c.ls.connection.add(id, l) }
+
+// RemoveConnectionListener unregisters id.
+func (c *Client) RemoveConnectionListener(id string) { c.ls.connection.remove(id) }
+
+// AddLoginListener registers l under id; the same id replaces and moves to the end.
+func (c *Client) AddLoginListener(id string, l LoginListener) { c.ls.login.add(id, l) }
+
+// RemoveLoginListener unregisters id.
+func (c *Client) RemoveLoginListener(id string) { c.ls.login.remove(id) }
+
+// dispatcher runs every listener callback of one client, in order, on one
+// goroutine. Frames from the socket wait when the queue is full
+// (back-pressure); control events (state, login) are always accepted so that
+// nothing can deadlock on them.
+type dispatcher struct {
+	mu       sync.Mutex
+	q        []func()
+	max      int
+	wake     chan struct{}
+	space    chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	gid      atomic.Uint64
+	slow     bool
+	onPanic  func(v any, stack []byte)
+	onSlow   func(pending int)
+	stopOnce sync.Once
+}
+
+func newDispatcher(max int, onPanic func(any, []byte), onSlow func(int)) *dispatcher {
+	d := &dispatcher{max: max, wake: make(chan struct{}, 1), space: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{}), onPanic: onPanic, onSlow: onSlow}
+	go d.run()
+	return d
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// push queues a control event; it never blocks.
+func (d *dispatcher) push(f func()) {
+	d.mu.Lock()
+	d.q = append(d.q, f)
+	d.mu.Unlock()
+	signal(d.wake)
+}
+
+// pushWait queues a frame event, waiting while the queue is full.
+func (d *dispatcher) pushWait(ctx context.Context, f func()) error {
+	for {
+		d.mu.Lock()
+		if len(d.q) < d.max {
+			d.q = append(d.q, f)
+			if d.slow && len(d.q) < d.max/2 {
+				d.slow = false
+			}
+			d.mu.Unlock()
+			signal(d.wake)
+			return nil
+		}
+		report := !d.slow
+		d.slow = true
+		n := len(d.q)
+		d.mu.Unlock()
+		if report && d.onSlow != nil {
+			d.push(func() { d.onSlow(n) })
+		}
+		select {
+		case <-d.space:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-d.stop:
+			return ErrClosed
+		}
+	}
+}
+
+func (d *dispatcher) run() {
+	defer close(d.done)
+	d.gid.Store(goid())
+	for {
+		d.mu.Lock()
+		if len(d.q) == 0 {
+			d.mu.Unlock()
+			select {
+			case <-d.wake:
+				continue
+			case <-d.stop:
+				return
+			}
+		}
+		f := d.q[0]
+		d.q[0] = nil
+		d.q = d.q[1:]
+		if len(d.q) == 0 {
+			d.q = nil
+		}
+		d.mu.Unlock()
+		signal(d.space)
+		d.call(f)
+		select {
+		case <-d.stop:
+			return
+		default:
+		}
+	}
+}
+
+func (d *dispatcher) call(f func()) {
+	defer func() {
+		if v := recover(); v != nil && d.onPanic != nil {
+			buf := make([]byte, 8<<10)
+			d.onPanic(v, buf[:runtime.Stack(buf, false)])
+		}
+	}()
+	f()
+}
+
+// guard runs one listener callback, recovering a panic so that the other
+// listeners still receive the event.
+func (d *dispatcher) guard(f func()) { d.call(f) }
+
+// close stops the dispatcher; it waits for it unless called from a callback.
+func (d *dispatcher) close() {
+	d.stopOnce.Do(func() { close(d.stop) })
+	if goid() == d.gid.Load() {
+		return
+	}
+	<-d.done
+}
+
+// drained waits until the queue is empty and the current callback returned
+// (tests and Close use it).
+func (d *dispatcher) drained(ctx context.Context) error {
+	ch := make(chan struct{})
+	d.push(func() { close(ch) })
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-d.done:
+		return ErrClosed
+	}
+}
+
+// goid returns the current goroutine's id. It is only used to let a listener
+// call Close without waiting for itself.
+func goid() uint64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	s := buf[:n]
+	const prefix = "goroutine "
+	if len(s) <= len(prefix) {
+		return 0
+	}
+	s = s[len(prefix):]
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	id, _ := strconv.ParseUint(string(s[:i]), 10, 64)
+	return id
+}
+
+func describePanic(v any) string { return fmt.Sprint(v) }

@@ -1,0 +1,132 @@
+package cometchat
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gocometchat/cometchat/internal/rest"
+	"github.com/gocometchat/cometchat/internal/wire"
+)
+
+// LastDeliveredMessageID returns the resume position: the highest message id
+// delivered to listeners (Cordova: getLastDeliveredMessageId). Save it to
+// resume tomorrow with SetLastDeliveredMessageID.
+func (c *Client) LastDeliveredMessageID() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.position
+}
+
+// SetLastDeliveredMessageID imports a resume position. After the next
+// (re)connection, every message after it is fetched and delivered to the
+// listeners, in order, before new ones.
+func (c *Client) SetLastDeliveredMessageID(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.position = id
+}
+
+// recoverMissed runs on the connection goroutine after each authentication,
+// before live frames are read: it pages every message after the resume
+// position and queues them, so that they reach the listeners in order, before
+// anything newer, and once.
+func (c *Client) recoverMissed(ctx context.Context, gen int) {
+	if c.o.noRecovery {
+		return
+	}
+	c.mu.Lock()
+	pos := c.position
+	stale := gen != c.connGen
+	c.mu.Unlock()
+	if pos <= 0 || stale {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	recovered := 0
+	cursor := pos
+	for {
+		msgs, err := c.fetchAfter(ctx, cursor)
+		if err != nil {
+			if ctx.Err() == nil {
+				c.resyncRequired(fmt.Errorf("cometchat: missed-message recovery after id %d failed: %w", cursor, err))
+			}
+			return
+		}
+		if len(msgs) == 0 {
+			return
+		}
+		for _, m := range msgs {
+			if id := m.Base().ID; id > cursor {
+				cursor = id
+			}
+			c.queueMessage(ctx, m)
+		}
+		recovered += len(msgs)
+		if recovered >= c.o.recoveryMax {
+			c.resyncRequired(fmt.Errorf("cometchat: more than %d messages were missed; recovered up to id %d", c.o.recoveryMax, cursor))
+			return
+		}
+	}
+}
+
+func (c *Client) fetchAfter(ctx context.Context, id int64) ([]Message, error) {
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodGet, Path: "messages", Query: []rest.KV{
+			{Key: "per_page", Value: "100"}, {Key: "affix", Value: "append"}, {Key: "id", Value: strconv.FormatInt(id, 10)},
+		}})
+		if err == nil {
+			return decodeMessageList(resp.Data)
+		}
+		lastErr = err
+		if IsCode(err, CodeAuthTokenNotFound) || IsCode(err, CodeNotLoggedIn) {
+			break
+		}
+		t := time.NewTimer(time.Duration(attempt+1) * 300 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil, lastErr
+}
+
+func decodeMessageList(data json.RawMessage) ([]Message, error) {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(data, &raws); err != nil {
+		return nil, &Error{Code: CodeFailedToFetch, Message: "the server sent a message list that cannot be read", Err: err}
+	}
+	out := make([]Message, 0, len(raws))
+	for _, r := range raws {
+		m, err := decodeMessage(r)
+		if err != nil {
+			m = &UnknownMessage{BaseMessage: BaseMessage{Raw: r}}
+			var w struct {
+				ID wire.Int `json:"id"`
+			}
+			if json.Unmarshal(r, &w) == nil {
+				m.Base().ID = int64(w.ID)
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func (c *Client) resyncRequired(err error) {
+	c.log.Warn("cometchat: resync required", "err", err)
+	c.disp.push(func() {
+		for _, l := range c.ls.connection.snapshot() {
+			if l.OnResyncRequired != nil {
+				c.disp.guard(func() { l.OnResyncRequired(err) })
+			}
+		}
+	})
+}

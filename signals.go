@@ -1,0 +1,174 @@
+package cometchat
+
+import (
+	"context"
+	"strconv"
+)
+
+type signalBody struct {
+	Action    string         `json:"action,omitempty"`
+	MessageID string         `json:"messageId,omitempty"`
+	User      userBody       `json:"user"`
+	Metadata  map[string]any `json:"metadata,omitempty"`
+}
+
+type transientBody struct {
+	User userBody       `json:"user"`
+	Data map[string]any `json:"data"`
+}
+
+// CodeTransientBlocked is returned by StartTyping, EndTyping and
+// SendTransientMessage when the app's MODE setting disables them.
+const CodeTransientBlocked = "TRANSIENT_TEMPORARILY_BLOCKED"
+
+func (c *Client) me() (*User, string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.user == nil {
+		return nil, "", errorf(CodeNotLoggedIn, "log in first")
+	}
+	mode := ""
+	if c.server != nil {
+		mode = string(c.server.Mode)
+	}
+	return c.user.clone(), mode, nil
+}
+
+// StartTyping tells the receiver that the logged-in user is typing (Cordova:
+// startTyping). A second StartTyping for the same receiver is not sent again
+// until EndTyping. It fails with NO_WEBSOCKET_CONNECTION when the socket is
+// not connected.
+func (c *Client) StartTyping(ctx context.Context, t *TypingIndicator) error {
+	return c.typingSignal(ctx, t, "started")
+}
+
+// EndTyping tells the receiver that the logged-in user stopped typing
+// (Cordova: endTyping).
+func (c *Client) EndTyping(ctx context.Context, t *TypingIndicator) error {
+	return c.typingSignal(ctx, t, "ended")
+}
+
+func (c *Client) typingSignal(ctx context.Context, t *TypingIndicator, action string) error {
+	if t == nil {
+		return errorf(CodeMissingParameters, "a typing indicator is required")
+	}
+	if err := checkReceiver(t.ReceiverID, t.ReceiverType); err != nil {
+		return err
+	}
+	me, mode, err := c.me()
+	if err != nil {
+		return err
+	}
+	if mode == "NO_TRANSIENT" || mode == "LIMITED_TRANSIENT" {
+		return errorf(CodeTransientBlocked, "typing indicators are disabled for this app (MODE %s)", mode)
+	}
+	c.mu.Lock()
+	last := c.typing[t.ReceiverID]
+	c.mu.Unlock()
+	if last == action {
+		return nil
+	}
+	err = c.sendFrame(ctx, outFrame{AppID: c.appID, Receiver: t.ReceiverID, ReceiverType: string(t.ReceiverType),
+		DeviceID: c.sessionID, Type: "typing_indicator", Sender: me.UID,
+		Body: signalBody{Action: action, User: bodyOfUser(me, true), Metadata: t.Metadata}})
+	if err == nil {
+		c.mu.Lock()
+		c.typing[t.ReceiverID] = action
+		c.mu.Unlock()
+	}
+	return err
+}
+
+// MarkAsDelivered tells the message's sender that it (and everything before
+// it in the conversation) was delivered (Cordova: markAsDelivered).
+func (c *Client) MarkAsDelivered(ctx context.Context, m Message) error {
+	return c.receiptFor(ctx, m, "delivered")
+}
+
+// MarkAsRead tells the message's sender that it (and everything before it)
+// was read (Cordova: markAsRead).
+func (c *Client) MarkAsRead(ctx context.Context, m Message) error {
+	return c.receiptFor(ctx, m, "read")
+}
+
+// MarkAsDeliveredByID is MarkAsDelivered with the message given by its ids
+// (Cordova: markAsDelivered(messageId, receiverId, receiverType, senderId)).
+func (c *Client) MarkAsDeliveredByID(ctx context.Context, messageID int64, receiverID string, receiverType ReceiverType, senderID string) error {
+	return c.receipt(ctx, messageID, receiverID, receiverType, senderID, "delivered")
+}
+
+// MarkAsReadByID is MarkAsRead with the message given by its ids.
+func (c *Client) MarkAsReadByID(ctx context.Context, messageID int64, receiverID string, receiverType ReceiverType, senderID string) error {
+	return c.receipt(ctx, messageID, receiverID, receiverType, senderID, "read")
+}
+
+func (c *Client) receiptFor(ctx context.Context, m Message, action string) error {
+	if m == nil {
+		return errorf(CodeMissingParameters, "a message is required")
+	}
+	b := m.Base()
+	if b.Sender == nil || b.Sender.UID == "" {
+		return errorf(CodeMissingParameters, "the message has no sender")
+	}
+	receiver := b.ReceiverID
+	if b.ReceiverType == ReceiverTypeUser {
+		me, _, err := c.me()
+		if err != nil {
+			return err
+		}
+		if b.Sender.UID != me.UID {
+			receiver = b.Sender.UID
+		}
+	}
+	return c.receipt(ctx, b.ID, receiver, b.ReceiverType, b.Sender.UID, action)
+}
+
+func (c *Client) receipt(ctx context.Context, messageID int64, receiverID string, receiverType ReceiverType, senderID, action string) error {
+	if messageID <= 0 {
+		return errorf(CodeMissingParameters, "a message id is required")
+	}
+	if err := checkReceiver(receiverID, receiverType); err != nil {
+		return err
+	}
+	if err := checkUID(senderID); err != nil {
+		return err
+	}
+	me, mode, err := c.me()
+	if err != nil {
+		return err
+	}
+	if mode == "NO_TRANSIENT" || mode == "LIMITED_TRANSIENT" {
+		return errorf(CodeReceiptsBlocked, "receipts are disabled for this app (MODE %s)", mode)
+	}
+	if c.ConnectionStatus() != StatusConnected {
+		return errorf(CodeNoWebsocketConnection, "receipts need a connected socket")
+	}
+	return c.sendFrame(ctx, outFrame{AppID: c.appID, Receiver: receiverID, ReceiverType: string(receiverType),
+		DeviceID: c.sessionID, Type: "receipts", Sender: me.UID, MessageSender: senderID,
+		Body: signalBody{Action: action, MessageID: strconv.FormatInt(messageID, 10), User: bodyOfUser(me, true)}})
+}
+
+// SendTransientMessage sends a payload that is relayed but never stored
+// (Cordova: sendTransientMessage).
+func (c *Client) SendTransientMessage(ctx context.Context, m *TransientMessage) error {
+	if m == nil {
+		return errorf(CodeMissingParameters, "a transient message is required")
+	}
+	if err := checkReceiver(m.ReceiverID, m.ReceiverType); err != nil {
+		return err
+	}
+	me, mode, err := c.me()
+	if err != nil {
+		return err
+	}
+	if mode == "NO_TRANSIENT" {
+		return errorf(CodeTransientBlocked, "transient messages are disabled for this app (MODE %s)", mode)
+	}
+	data := m.Data
+	if data == nil {
+		data = map[string]any{}
+	}
+	return c.sendFrame(ctx, outFrame{AppID: c.appID, Receiver: m.ReceiverID, ReceiverType: string(m.ReceiverType),
+		DeviceID: c.sessionID, Type: "transient_message", Sender: me.UID,
+		Body: transientBody{User: bodyOfUser(me, true), Data: data}})
+}
