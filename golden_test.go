@@ -22,16 +22,16 @@ import (
 
 // captureRecord is one line of testdata/captures/*.jsonl (see its README).
 type captureRecord struct {
-	Kind    string            `json:"kind"`
-	Dir     string            `json:"dir"`
-	ID      int               `json:"id"`
-	Method  string            `json:"method"`
-	Path    string            `json:"path"`
-	Headers map[string]any    `json:"headers"`
-	Body    json.RawMessage   `json:"body"`
-	Frame   json.RawMessage   `json:"frame"`
-	Status  int               `json:"status"`
-	URL     string            `json:"url"`
+	Kind    string          `json:"kind"`
+	Dir     string          `json:"dir"`
+	ID      int             `json:"id"`
+	Method  string          `json:"method"`
+	Path    string          `json:"path"`
+	Headers map[string]any  `json:"headers"`
+	Body    json.RawMessage `json:"body"`
+	Frame   json.RawMessage `json:"frame"`
+	Status  int             `json:"status"`
+	URL     string          `json:"url"`
 }
 
 func loadCapture(t *testing.T, name string) []captureRecord {
