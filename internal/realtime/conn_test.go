@@ -1,0 +1,209 @@
+package realtime
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+	"github.com/gorilla/websocket"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// wsServer is a scriptable websocket peer.
+type wsServer struct {
+	srv      *httptest.Server
+	authCode atomic.Value // string
+	noPong   atomic.Bool
+	accepts  atomic.Int32
+	frames   chan string
+	closes   chan string
+	mu       sync.Mutex
+	conns    []*websocket.Conn
+}
+
+func newWSServer(t *testing.T) *wsServer {
+	s := &wsServer{frames: make(chan string, 100), closes: make(chan string, 10)}
+	s.authCode.Store("200")
+	up := websocket.Upgrader{}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		s.accepts.Add(1)
+		s.mu.Lock()
+		s.conns = append(s.conns, ws)
+		s.mu.Unlock()
+		ws.SetCloseHandler(func(code int, text string) error {
+			s.closes <- text
+			return nil
+		})
+		defer ws.Close()
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			f := string(b)
+			switch {
+			case strings.Contains(f, `"type":"auth"`):
+				code := s.authCode.Load().(string)
+				_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"auth","body":{"code":"`+code+`","status":"OK"}}`))
+				if code != "200" {
+					return
+				}
+			case strings.Contains(f, `"action":"ping"`):
+				if !s.noPong.Load() {
+					_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"pong"}`))
+				}
+			default:
+				s.frames <- f
+				_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"echo","body":`+f+`}`))
+			}
+		}
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *wsServer) url() string { return "ws" + strings.TrimPrefix(s.srv.URL, "http") }
+
+func (s *wsServer) dropAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.conns {
+		c.Close()
+	}
+	s.conns = nil
+}
+
+type recorder struct {
+	events chan Event
+	frames chan string
+}
+
+func newConn(t *testing.T, s *wsServer, mod func(*Config)) (*Conn, *recorder) {
+	rec := &recorder{events: make(chan Event, 100), frames: make(chan string, 100)}
+	cfg := Config{
+		URL:          s.url(),
+		Auth:         func() ([]byte, error) { return []byte(`{"type":"auth","body":{}}`), nil },
+		PingInterval: 40 * time.Millisecond, PongTimeout: 60 * time.Millisecond,
+		NewBackOff: func() backoff.BackOff { return backoff.NewConstantBackOff(10 * time.Millisecond) },
+		OnFrame:    func(_ context.Context, raw []byte) { rec.frames <- string(raw) },
+		OnEvent:    func(ev Event) { rec.events <- ev },
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c := New(cfg)
+	c.Start()
+	t.Cleanup(c.Stop)
+	return c, rec
+}
+
+func (r *recorder) expect(t *testing.T, want ...State) []Event {
+	t.Helper()
+	var got []Event
+	for _, w := range want {
+		select {
+		case ev := <-r.events:
+			require.Equal(t, w, ev.State, "events so far: %v", got)
+			got = append(got, ev)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("waited for %v; got %v", w, got)
+		}
+	}
+	return got
+}
+
+func TestConnectSendStop(t *testing.T) {
+	s := newWSServer(t)
+	c, rec := newConn(t, s, nil)
+	rec.expect(t, StateConnecting, StateConnected)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, c.WaitConnected(ctx))
+	require.NoError(t, c.Send(ctx, []byte(`{"type":"typing_indicator"}`)))
+	require.Equal(t, `{"type":"typing_indicator"}`, <-s.frames)
+	require.Contains(t, <-rec.frames, `"type":"echo"`)
+	c.Stop()
+	require.Equal(t, "User logged out", <-s.closes)
+	evs := rec.expect(t, StateDisconnected)
+	require.True(t, evs[0].Final)
+	require.ErrorIs(t, c.Send(ctx, []byte(`{}`)), ErrStopped)
+	c.Stop() // idempotent
+}
+
+func TestReconnectAfterServerDrop(t *testing.T) {
+	s := newWSServer(t)
+	c, rec := newConn(t, s, nil)
+	rec.expect(t, StateConnecting, StateConnected)
+	s.dropAll()
+	evs := rec.expect(t, StateDisconnected, StateConnecting, StateConnected)
+	require.Error(t, evs[0].Err)
+	require.Greater(t, evs[0].RetryIn, time.Duration(0))
+	require.Equal(t, int32(2), s.accepts.Load())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, c.WaitConnected(ctx))
+}
+
+func TestMissingPongReplacesConnection(t *testing.T) {
+	s := newWSServer(t)
+	s.noPong.Store(true)
+	_, rec := newConn(t, s, nil)
+	rec.expect(t, StateConnecting, StateConnected)
+	evs := rec.expect(t, StateDisconnected, StateConnecting)
+	require.ErrorContains(t, evs[0].Err, "no pong")
+	require.Equal(t, "User logged out", <-s.closes)
+	s.noPong.Store(false)
+	rec.expect(t, StateConnected)
+}
+
+func TestAuthRejectedStopsForGood(t *testing.T) {
+	s := newWSServer(t)
+	s.authCode.Store("401")
+	c, rec := newConn(t, s, nil)
+	evs := rec.expect(t, StateConnecting, StateDisconnected)
+	require.True(t, evs[1].Final)
+	var ae *AuthError
+	require.ErrorAs(t, evs[1].Err, &ae)
+	require.Equal(t, "401", ae.Code)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.ErrorAs(t, c.WaitConnected(ctx), &ae)
+	<-c.Done()
+	require.Equal(t, int32(1), s.accepts.Load(), "no redial after a rejection")
+}
+
+func TestStopWhileRedialling(t *testing.T) {
+	s := newWSServer(t)
+	s.srv.Close() // nothing listens: every dial fails
+	c, rec := newConn(t, s, func(cfg *Config) {
+		cfg.NewBackOff = func() backoff.BackOff { return backoff.NewConstantBackOff(time.Hour) }
+	})
+	evs := rec.expect(t, StateConnecting, StateConnecting)
+	require.Error(t, evs[1].Err, "the failed dial is reported")
+	require.Equal(t, time.Hour, evs[1].RetryIn)
+	st, err, retry := c.State()
+	require.Equal(t, StateConnecting, st)
+	require.Error(t, err)
+	require.Equal(t, time.Hour, retry)
+	done := make(chan struct{})
+	go func() { c.Stop(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		t.Fatal("Stop did not return within 1 s while waiting to redial")
+	}
+}
+
