@@ -206,4 +206,3 @@ func TestStopWhileRedialling(t *testing.T) {
 		t.Fatal("Stop did not return within 1 s while waiting to redial")
 	}
 }
-
