@@ -1,0 +1,124 @@
+// Command cometchat-fake runs the in-memory fake CometChat v3.0 server of
+// internal/fakeserver: HTTPS REST and WSS on one port (HTTP and WS with
+// -plain), seeded with the sample users superhero1..5 and the group
+// supergroup.
+//
+//	go run ./cmd/cometchat-fake -addr 127.0.0.1:0 -ca-out ca.pem
+//
+// When it accepts connections it prints one line on stdout containing
+// "listening on HOST:PORT" (after writing -ca-out), and it stops cleanly on
+// SIGINT or SIGTERM. Test hooks are served under /_fake/ on the same port
+// (loopback only, apiKey header with the auth key or the REST API key).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/gocometchat/cometchat/internal/fakeserver"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "cometchat-fake:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// byteSize is a flag value in bytes that accepts K/M/G suffixes (KiB based).
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	s = strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, suf := range []struct {
+		s string
+		m int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10},
+		{"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, suf.s) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, suf.s)), suf.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("invalid size %q", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
+}
+
+// run starts the server described by args, prints the ready line on stdout
+// and serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cometchat-fake", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8443", "listen address (\":0\" or \"127.0.0.1:0\" picks a free port)")
+	appID := fs.String("app-id", "fake-app", "the app id the server hosts")
+	authKey := fs.String("auth-key", "fake-auth-key", "auth key (create users, log in)")
+	apiKey := fs.String("api-key", "fake-api-key", "REST API key (every admin operation)")
+	region := fs.String("region", "us", "region reported in the settings")
+	caOut := fs.String("ca-out", "", "write the PEM certificate clients must trust to this file")
+	plain := fs.Bool("plain", false, "serve http/ws instead of https/wss")
+	maxUpload := byteSize(100 << 20)
+	fs.Var(&maxUpload, "max-upload", "largest media upload (bytes; K, M, G suffixes allowed)")
+	publicHost := fs.String("public-host", "", "host:port written into the settings (default: the Host header)")
+	anyApp := fs.Bool("any-app-id", false, "accept every app id")
+	autoUsers := fs.Bool("auto-create-users", false, "create unknown users on login")
+	revoke := fs.Bool("revoke-on-logout", false, "revoke the auth token on DELETE /me")
+	enforce := fs.Bool("rate-limit", false, "enforce the rate limits (429 ERR_TOO_MANY_REQUESTS)")
+	noSeed := fs.Bool("no-seed", false, "start without the sample users and group")
+	verbose := fs.Bool("v", false, "debug logs on stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	srv, err := fakeserver.New(fakeserver.Config{
+		Addr: *addr, AppID: *appID, AuthKey: *authKey, APIKey: *apiKey, Region: *region, Plain: *plain,
+		MaxUploadBytes: int64(maxUpload), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
+		AutoCreateUsers: *autoUsers, RevokeTokenOnLogout: *revoke, NoSeed: *noSeed,
+		RateLimits: fakeserver.RateLimits{Enforce: *enforce},
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if *caOut != "" && !*plain {
+		if err := os.WriteFile(*caOut, srv.CertPEM(), 0o644); err != nil {
+			return fmt.Errorf("write -ca-out: %w", err)
+		}
+	}
+	scheme := "https/wss"
+	if *plain {
+		scheme = "http/ws"
+	}
+	fmt.Fprintf(stdout, "cometchat-fake: listening on %s (%s, app %s)\n", srv.Addr(), scheme, srv.Config().AppID)
+	<-ctx.Done()
+	logger.Debug("stopping")
+	return srv.Close()
+}

@@ -1,0 +1,116 @@
+package fakeserver
+
+import (
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Config configures a Server. The zero value is usable: every empty field
+// takes the default documented on it.
+type Config struct {
+	// Addr is the listen address; default "127.0.0.1:0" (a free port).
+	Addr string
+	// AppID is the only app the server hosts; default "fake-app".
+	AppID string
+	// AuthKey may create users and auth tokens; default "fake-auth-key".
+	AuthKey string
+	// APIKey is the REST API key, allowed every admin operation; default
+	// "fake-api-key".
+	APIKey string
+	// Region is reported in the settings; default "us".
+	Region string
+	// Plain serves http/ws instead of https/wss.
+	Plain bool
+	// MaxUploadBytes bounds a media upload; default 100 MiB.
+	MaxUploadBytes int64
+	// Logger receives debug logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// PublicHost is the "host:port" written into the settings. Default: the
+	// Host header of the request being answered, which is the address the
+	// client dialled.
+	PublicHost string
+	// AnyAppID accepts every app id instead of only AppID.
+	AnyAppID bool
+	// AutoCreateUsers makes POST users/{uid}/auth_tokens create unknown users.
+	AutoCreateUsers bool
+	// RevokeTokenOnLogout makes DELETE /me revoke the auth token it was called
+	// with, so that the next call gets AUTH_ERR_AUTH_TOKEN_NOT_FOUND.
+	RevokeTokenOnLogout bool
+	// NoSeed starts without the seeded superhero users and supergroup.
+	NoSeed bool
+	// PingInterval is the interval of websocket control pings sent by the
+	// server; a socket that stays silent (no frame, no pong) for three
+	// intervals is closed. Default 30 s; negative disables both.
+	PingInterval time.Duration
+	// RateLimits configures the rate-limit headers and their enforcement.
+	RateLimits RateLimits
+}
+
+// RateLimits configures CometChat-style rate limits (decision 24). Every
+// response carries X-Rate-Limit and X-Rate-Limit-Remaining for the current
+// minute; only with Enforce does the server answer 429 once a limit is used up.
+type RateLimits struct {
+	// Enforce turns enforcement on (off by default).
+	Enforce bool
+	// Core is the per-minute limit of core operations (login, create/delete
+	// user, create/join/leave group); default 10000.
+	Core int
+	// Standard is the per-minute limit of every other operation; default 20000.
+	Standard int
+	// MessagesPerUser is the per-minute limit of sent messages per user;
+	// default 30. It is only checked when Enforce is set.
+	MessagesPerUser int
+}
+
+const (
+	defaultAddr      = "127.0.0.1:0"
+	defaultAppID     = "fake-app"
+	defaultAuthKey   = "fake-auth-key"
+	defaultAPIKey    = "fake-api-key"
+	defaultRegion    = "us"
+	defaultMaxUpload = 100 << 20
+	defaultPing      = 30 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = defaultAddr
+	}
+	if c.AppID == "" {
+		c.AppID = defaultAppID
+	}
+	if c.AuthKey == "" {
+		c.AuthKey = defaultAuthKey
+	}
+	if c.APIKey == "" {
+		c.APIKey = defaultAPIKey
+	}
+	if c.Region == "" {
+		c.Region = defaultRegion
+	}
+	if c.MaxUploadBytes <= 0 {
+		c.MaxUploadBytes = defaultMaxUpload
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = defaultPing
+	}
+	if c.RateLimits.Core <= 0 {
+		c.RateLimits.Core = 10000
+	}
+	if c.RateLimits.Standard <= 0 {
+		c.RateLimits.Standard = 20000
+	}
+	if c.RateLimits.MessagesPerUser <= 0 {
+		c.RateLimits.MessagesPerUser = 30
+	}
+	return c
+}

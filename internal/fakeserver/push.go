@@ -1,0 +1,161 @@
+package fakeserver
+
+import (
+	"sort"
+	"time"
+)
+
+// sendToUserLocked queues frame on every authenticated socket of uid except
+// the originating session (server.md §4.1). Server.mu held.
+func (s *Server) sendToUserLocked(uid, origin string, frame []byte) int {
+	n := 0
+	for c := range s.conns[uid] {
+		if origin != "" && c.session == origin {
+			continue
+		}
+		if c.send(frame) {
+			n++
+		}
+	}
+	return n
+}
+
+// pushMessageLocked pushes message m as a "message" frame to every user in
+// uids (each rendered for its recipient), skipping the origin session.
+func (s *Server) pushMessageLocked(m *msgRec, origin string, uids []string) {
+	seen := map[string]bool{}
+	for _, uid := range uids {
+		if seen[uid] || len(s.conns[uid]) == 0 {
+			continue
+		}
+		seen[uid] = true
+		frame := marshal(pushEnvelope{AppID: s.cfg.AppID, Receiver: m.receiver, ReceiverType: m.receiverType,
+			DeviceID: origin, Type: "message", Sender: m.sender, Body: marshal(s.renderMessage(m, uid))})
+		s.sendToUserLocked(uid, origin, frame)
+	}
+}
+
+// audienceLocked lists who receives pushes about m: both parties of a 1:1
+// message (minus a receiver who blocked the sender), or the group's members.
+func (s *Server) audienceLocked(m *msgRec) []string {
+	if m.receiverType == "group" {
+		g := s.st.groups[m.receiver]
+		if g == nil {
+			return nil
+		}
+		out := make([]string, 0, len(g.members))
+		for _, mem := range g.sortedMembers() {
+			out = append(out, mem.uid)
+		}
+		return out
+	}
+	out := []string{m.sender}
+	if m.receiver != m.sender && !s.st.blocked(m.receiver, m.sender) {
+		out = append(out, m.receiver)
+	}
+	return out
+}
+
+// broadcastPresenceLocked sends presence of uid to the subscribed sockets
+// of other users (server.md §7, decision 18). Server.mu held.
+func (s *Server) broadcastPresenceLocked(uid, action, origin string) {
+	u := s.st.users[uid]
+	if u == nil {
+		return
+	}
+	now := s.now()
+	u.lastActiveAt = now
+	frame := marshal(pushEnvelope{AppID: s.cfg.AppID, DeviceID: origin, Type: "presence", Sender: uid,
+		Body: marshal(presenceBody{Action: action, Timestamp: now, User: s.renderUser(u, "")})})
+	for other, set := range s.conns {
+		if other == uid || s.st.blockedEither(other, uid) {
+			continue
+		}
+		for c := range set {
+			if s.wantsPresenceLocked(c, u) {
+				c.send(frame)
+			}
+		}
+	}
+}
+
+func (s *Server) wantsPresenceLocked(c *wsConn, u *userRec) bool {
+	switch c.presence {
+	case "ALL_USERS":
+		return true
+	case "ROLES":
+		if len(c.roles) == 0 {
+			return true // the JS SDK never sends its role list
+		}
+		for _, r := range c.roles {
+			if r == normID(u.role) {
+				return true
+			}
+		}
+		return false
+	case "FRIENDS":
+		return s.st.isFriend(c.uid, u.uid)
+	}
+	return false
+}
+
+// applyReceiptLocked records a cumulative receipt: every message up to m in
+// its conversation that reader received is delivered (and read) now
+// (server.md §6.4).
+func (s *Server) applyReceiptLocked(reader string, m *msgRec, action string, now int64) {
+	uc := s.st.userConv(reader, m.convID)
+	from := uc.deliveredUpTo
+	if action == "read" {
+		from = uc.readUpTo
+	}
+	if m.id <= from {
+		return
+	}
+	msgs := s.st.convs[m.convID]
+	i := sort.Search(len(msgs), func(i int) bool { return msgs[i].id > from })
+	for ; i < len(msgs) && msgs[i].id <= m.id; i++ {
+		x := msgs[i]
+		if x.sender == reader || !x.isPlain() {
+			continue
+		}
+		if x.receipts == nil {
+			x.receipts = map[string]*receiptRec{}
+		}
+		r := x.receipts[reader]
+		if r == nil {
+			r = &receiptRec{}
+			x.receipts[reader] = r
+		}
+		changed := false
+		if r.deliveredAt == 0 {
+			r.deliveredAt, changed = now, true
+		}
+		if action == "read" && r.readAt == 0 {
+			r.readAt, changed = now, true
+		}
+		if changed {
+			x.updatedAt = now
+		}
+	}
+	if m.id > uc.deliveredUpTo {
+		uc.deliveredUpTo = m.id
+	}
+	if action == "read" && m.id > uc.readUpTo {
+		uc.readUpTo = m.id
+	}
+}
+
+func (s *Server) frameDelay(c *wsConn) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.hooks.frameDelay[c.uid]; ok && c.uid != "" {
+		return d
+	}
+	return s.hooks.frameDelay[""]
+}
+
+func (s *Server) refusingSockets() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Now().Before(s.hooks.refuseUntil)
+}

@@ -1,0 +1,646 @@
+package fakeserver
+
+import (
+	"sort"
+	"strings"
+)
+
+// Group checks in the order of decision 13.
+
+// visibleGroupLocked is step 2: the group exists and the actor may see it.
+func (s *Server) visibleGroupLocked(guid, uid string) (*groupRec, *apiError) {
+	g := s.st.groups[guid]
+	if g == nil || !g.visibleTo(uid) {
+		return nil, errGUIDNotFound(guid)
+	}
+	return g, nil
+}
+
+// memberGroupLocked is steps 2-4: visible, actor not banned, actor a member.
+func (s *Server) memberGroupLocked(guid, uid string) (*groupRec, *memberRec, *apiError) {
+	g, e := s.visibleGroupLocked(guid, uid)
+	if e != nil {
+		return nil, nil, e
+	}
+	if g.bans[uid] != nil {
+		return nil, nil, errBannedMember(uid, guid)
+	}
+	m := g.members[uid]
+	if m == nil {
+		return nil, nil, errNotJoined(uid, guid)
+	}
+	return g, m, nil
+}
+
+var scopeRank = map[string]int{ScopeParticipant: 1, ScopeModerator: 2, ScopeAdmin: 3}
+
+func validScope(s string) bool { return scopeRank[s] > 0 }
+
+// hasClearance reports whether actor may kick, ban or unban a member whose
+// scope is target (server.md §5.3): moderators act on participants, admins
+// on everyone but the owner.
+func hasClearance(g *groupRec, actor *memberRec, targetUID, targetScope string) bool {
+	if targetUID == g.owner {
+		return actor.uid == g.owner && targetUID != actor.uid
+	}
+	switch actor.scope {
+	case ScopeAdmin:
+		return true
+	case ScopeModerator:
+		return targetScope == ScopeParticipant || targetScope == ""
+	}
+	return false
+}
+
+// groupActionLocked stores a groupMember action message (server.md §5.5).
+func (s *Server) groupActionLocked(g *groupRec, actor, action, on, oldScope, newScope string) *msgRec {
+	now := s.now()
+	act := &msgRec{convID: groupConvID(g.guid), sender: actor, receiver: g.guid, receiverType: "group",
+		category: catAction, typ: "groupMember", action: action, onUser: on, scopeOld: oldScope, scopeNew: newScope,
+		sentAt: now, updatedAt: now}
+	s.st.addMessage(act)
+	return act
+}
+
+// memberUIDs lists the group's members, plus extra users.
+func memberUIDs(g *groupRec, extra ...string) []string {
+	out := make([]string, 0, len(g.members)+len(extra))
+	for _, m := range g.sortedMembers() {
+		out = append(out, m.uid)
+	}
+	return append(out, extra...)
+}
+
+func (s *Server) hGetGroup(rc *reqCtx) ([]byte, error) {
+	guid := rc.param("guid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, e := s.visibleGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	return dataReply(s.renderGroup(g, rc.uid)), nil
+}
+
+func (s *Server) hListGroups(rc *reqCtx) ([]byte, error) {
+	q := rc.q
+	search := strings.ToLower(q.get("searchKey"))
+	tags := q.list("tags")
+	joined := q.flag("hasJoined")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var list []*groupRec
+	for _, g := range s.st.groups {
+		if !g.visibleTo(rc.uid) {
+			continue
+		}
+		if joined && g.members[rc.uid] == nil {
+			continue
+		}
+		if search != "" && !strings.Contains(strings.ToLower(g.name), search) && !strings.Contains(g.guid, search) {
+			continue
+		}
+		if len(tags) > 0 && !anyTag(g.tags, tags) {
+			continue
+		}
+		list = append(list, g)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := strings.ToLower(list[i].name), strings.ToLower(list[j].name)
+		if a != b {
+			return a < b
+		}
+		return list[i].guid < list[j].guid
+	})
+	lo, hi, meta := pageBounds(q, len(list), 100)
+	out := make([]groupJSON, 0, hi-lo)
+	for _, g := range list[lo:hi] {
+		out = append(out, s.renderGroup(g, rc.uid))
+	}
+	return listReply(out, meta), nil
+}
+
+// groupFields validates and applies the writable fields of a create or
+// update request.
+func applyGroupFields(g *groupRec, req groupReq, creating bool) *apiError {
+	if req.Name != nil || creating {
+		name := ""
+		if req.Name != nil {
+			name = strings.TrimSpace(string(*req.Name))
+		}
+		if name == "" {
+			return badRequest("name", "The group name is required.")
+		}
+		g.name = name
+	}
+	if req.Type != nil || creating {
+		t := ""
+		if req.Type != nil {
+			t = strings.ToLower(strings.TrimSpace(string(*req.Type)))
+		}
+		if t != GroupPublic && t != GroupPassword && t != GroupPrivate {
+			return badRequest("type", "The type must be public, password or private.")
+		}
+		pass := g.password
+		if req.Password != nil && string(*req.Password) != "" {
+			pass = string(*req.Password)
+		}
+		if t == GroupPassword && pass == "" {
+			return errEmptyGroupPass(g.guid)
+		}
+		if t != GroupPassword {
+			pass = ""
+		}
+		g.typ, g.password = t, pass
+	}
+	if req.Icon != nil {
+		g.icon = string(*req.Icon)
+	}
+	if req.Description != nil {
+		g.description = string(*req.Description)
+	}
+	if req.Metadata != nil {
+		g.metadata = metadataValue(req.Metadata)
+	}
+	if req.Tags != nil {
+		g.tags = append([]string(nil), (*req.Tags)...)
+	}
+	return nil
+}
+
+func (s *Server) hCreateGroup(rc *reqCtx) ([]byte, error) {
+	req, err := decodeGroupReq(rc.body)
+	if err != nil {
+		return nil, badRequest("body", "The body is not valid JSON.")
+	}
+	guid := normID(string(req.GUID))
+	if !validID(guid) {
+		return nil, badRequest("guid", "The guid must be 1 to 100 letters, digits, _ or -.")
+	}
+	now := s.now()
+	g := &groupRec{guid: guid, owner: rc.uid, createdAt: now, members: map[string]*memberRec{},
+		bans: map[string]*banRec{}, joinSeq: map[string]int64{}}
+	if e := applyGroupFields(g, req, true); e != nil {
+		return nil, e
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.groups[guid] != nil {
+		return nil, errGUIDExists(guid)
+	}
+	s.st.groups[guid] = g
+	s.st.addMember(g, rc.uid, ScopeAdmin, now)
+	j := s.renderGroup(g, rc.uid)
+	if req.Members != nil {
+		res, acts, extra := s.addMembersLocked(g, g.members[rc.uid], *req.Members)
+		s.pushGroupActionsLocked(g, acts, extra, rc.session)
+		j = s.renderGroup(g, rc.uid)
+		j.Members = &groupMembersBlock{Data: res}
+	}
+	return dataReply(j), nil
+}
+
+func (s *Server) hUpdateGroup(rc *reqCtx) ([]byte, error) {
+	req, err := decodeGroupReq(rc.body)
+	if err != nil {
+		return nil, badRequest("body", "The body is not valid JSON.")
+	}
+	guid := rc.param("guid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.memberGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	if me.scope == ScopeParticipant {
+		return nil, errNoModeratorScope(rc.uid, guid)
+	}
+	upd := *g
+	if e := applyGroupFields(&upd, req, false); e != nil {
+		return nil, e
+	}
+	upd.updatedAt, upd.updatedBy = s.now(), rc.uid
+	*g = upd
+	return dataReply(s.renderGroup(g, rc.uid)), nil
+}
+
+func (s *Server) hDeleteGroup(rc *reqCtx) ([]byte, error) {
+	guid := rc.param("guid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.memberGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	switch me.scope {
+	case ScopeParticipant:
+		return nil, errNoModeratorScope(rc.uid, guid)
+	case ScopeModerator:
+		return nil, errNoAdminScope(rc.uid, guid)
+	}
+	delete(s.st.groups, g.guid)
+	for _, convs := range s.st.uconv {
+		delete(convs, groupConvID(g.guid))
+	}
+	return dataReply(successJSON{Success: true, Message: "The group " + guid + " has been deleted."}), nil
+}
+
+func (s *Server) hJoinGroup(rc *reqCtx) ([]byte, error) {
+	req, err := decodeGroupReq(rc.body)
+	if err != nil {
+		return nil, badRequest("body", "The body is not valid JSON.")
+	}
+	guid := rc.param("guid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, e := s.visibleGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	if g.bans[rc.uid] != nil {
+		return nil, errBannedMember(rc.uid, guid)
+	}
+	if g.members[rc.uid] != nil {
+		return nil, errAlreadyJoined(rc.uid, guid)
+	}
+	switch g.typ {
+	case GroupPrivate:
+		return nil, errJoinNotAllowed(guid)
+	case GroupPassword:
+		pass := ""
+		if req.Password != nil {
+			pass = string(*req.Password)
+		}
+		if pass == "" {
+			return nil, errEmptyGroupPass(guid)
+		}
+		if pass != g.password {
+			return nil, errWrongGroupPass(guid)
+		}
+	}
+	s.st.addMember(g, rc.uid, ScopeParticipant, s.now())
+	act := s.groupActionLocked(g, rc.uid, "joined", "", "", "")
+	s.pushMessageLocked(act, rc.session, memberUIDs(g))
+	return dataReply(s.renderMessage(act, rc.uid)), nil
+}
+
+func (s *Server) hLeaveGroup(rc *reqCtx) ([]byte, error) {
+	guid := rc.param("guid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, _, e := s.memberGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	if g.owner == rc.uid {
+		return nil, newErr(403, "ERR_GROUP_NO_CLEARANCE", "The owner %s cannot leave the group %s before transferring the ownership.", rc.uid, guid)
+	}
+	delete(g.members, rc.uid)
+	act := s.groupActionLocked(g, rc.uid, "left", "", "", "")
+	s.pushMessageLocked(act, rc.session, memberUIDs(g, rc.uid))
+	return dataReply(successJSON{Success: true, Message: rc.uid + " left the group " + guid + "."}), nil
+}
+
+// actorForTarget runs steps 2-6 of decision 13 for kick, ban, unban and
+// scope changes.
+func (s *Server) actorForTargetLocked(guid, actor, target string) (*groupRec, *memberRec, *apiError) {
+	g, me, e := s.memberGroupLocked(guid, actor)
+	if e != nil {
+		return nil, nil, e
+	}
+	if target == actor {
+		return nil, nil, errNoSelfAction(actor)
+	}
+	if me.scope == ScopeParticipant {
+		return nil, nil, errNoModeratorScope(actor, guid)
+	}
+	return g, me, nil
+}
+
+func (s *Server) hKick(rc *reqCtx) ([]byte, error) {
+	guid, target := rc.param("guid"), rc.param("uid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.actorForTargetLocked(guid, rc.uid, target)
+	if e != nil {
+		return nil, e
+	}
+	tm := g.members[target]
+	if tm == nil {
+		return nil, errNotAMember(target, guid)
+	}
+	if !hasClearance(g, me, target, tm.scope) {
+		return nil, errNoClearance(rc.uid, me.scope, target, guid)
+	}
+	delete(g.members, target)
+	act := s.groupActionLocked(g, rc.uid, "kicked", target, "", "")
+	s.pushMessageLocked(act, rc.session, memberUIDs(g, target))
+	return dataReply(successJSON{Success: true, Message: target + " kicked from " + guid + "."}), nil
+}
+
+func (s *Server) hBan(rc *reqCtx) ([]byte, error) {
+	guid, target := rc.param("guid"), rc.param("uid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.actorForTargetLocked(guid, rc.uid, target)
+	if e != nil {
+		return nil, e
+	}
+	if e := s.banLocked(g, me, target); e != nil {
+		return nil, e
+	}
+	act := s.groupActionLocked(g, rc.uid, "banned", target, "", "")
+	s.pushMessageLocked(act, rc.session, memberUIDs(g, target))
+	return dataReply(successJSON{Success: true, Message: target + " banned from " + guid + "."}), nil
+}
+
+// banLocked checks steps 7-8 for a ban and applies it.
+func (s *Server) banLocked(g *groupRec, me *memberRec, target string) *apiError {
+	if s.st.user(target) == nil {
+		return errUIDNotFound(target)
+	}
+	if g.bans[target] != nil {
+		return errAlreadyBanned(target, g.guid)
+	}
+	scope := ""
+	if tm := g.members[target]; tm != nil {
+		scope = tm.scope
+	}
+	if !hasClearance(g, me, target, scope) {
+		return errNoClearance(me.uid, me.scope, target, g.guid)
+	}
+	delete(g.members, target)
+	g.bans[target] = &banRec{uid: target, scope: scope, bannedAt: s.now(), seq: s.st.nextSeq()}
+	return nil
+}
+
+func (s *Server) hUnban(rc *reqCtx) ([]byte, error) {
+	guid, target := rc.param("guid"), rc.param("uid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.actorForTargetLocked(guid, rc.uid, target)
+	if e != nil {
+		return nil, e
+	}
+	b := g.bans[target]
+	if b == nil {
+		return nil, errNotBanned(target, guid)
+	}
+	if !hasClearance(g, me, target, b.scope) {
+		return nil, errNoClearance(rc.uid, me.scope, target, guid)
+	}
+	delete(g.bans, target)
+	act := s.groupActionLocked(g, rc.uid, "unbanned", target, "", "")
+	s.pushMessageLocked(act, rc.session, memberUIDs(g, target))
+	return dataReply(successJSON{Success: true, Message: target + " unbanned from " + guid + "."}), nil
+}
+
+func (s *Server) hChangeScope(rc *reqCtx) ([]byte, error) {
+	req, err := decodeGroupReq(rc.body)
+	if err != nil {
+		return nil, badRequest("body", "The body is not valid JSON.")
+	}
+	scope := strings.ToLower(strings.TrimSpace(string(req.Scope)))
+	if !validScope(scope) {
+		return nil, badRequest("scope", "The scope must be admin, moderator or participant.")
+	}
+	guid, target := rc.param("guid"), rc.param("uid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.actorForTargetLocked(guid, rc.uid, target)
+	if e != nil {
+		return nil, e
+	}
+	if scope == ScopeAdmin && me.scope != ScopeAdmin {
+		return nil, errNoAdminScope(rc.uid, guid)
+	}
+	tm := g.members[target]
+	if tm == nil {
+		return nil, errNotAMember(target, guid)
+	}
+	if !scopeChangeAllowed(g, me, tm) {
+		return nil, errNoScopeClearance(rc.uid, target, scope)
+	}
+	if tm.scope == scope {
+		return nil, errSameScope(target, scope)
+	}
+	old := tm.scope
+	tm.scope = scope
+	act := s.groupActionLocked(g, rc.uid, "scopeChanged", target, old, scope)
+	s.pushMessageLocked(act, rc.session, memberUIDs(g))
+	return dataReply(successJSON{Success: true, Message: target + " is now " + scope + "."}), nil
+}
+
+// scopeChangeAllowed applies the scope rows of server.md §5.3 (the new
+// scope admin was checked before): nobody changes the owner, only the owner
+// changes another admin, moderators handle moderators and participants.
+func scopeChangeAllowed(g *groupRec, me, target *memberRec) bool {
+	if target.uid == g.owner {
+		return false
+	}
+	if target.scope == ScopeAdmin {
+		return me.uid == g.owner
+	}
+	return me.scope == ScopeAdmin || me.scope == ScopeModerator
+}
+
+func (s *Server) hAddMembers(rc *reqCtx) ([]byte, error) {
+	req, err := decodeGroupReq(rc.body)
+	if err != nil {
+		return nil, badRequest("body", "The body is not valid JSON.")
+	}
+	mr := req.membersReq
+	if req.Members != nil {
+		mr = *req.Members
+	}
+	if len(mr.Admins)+len(mr.Moderators)+len(mr.Participants)+len(mr.UsersToBan) == 0 {
+		return nil, badRequest("participants", "At least one uid is required.")
+	}
+	guid := rc.param("guid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.memberGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	switch me.scope {
+	case ScopeParticipant:
+		return nil, errNoModeratorScope(rc.uid, guid)
+	case ScopeModerator:
+		return nil, errNoAdminScope(rc.uid, guid)
+	}
+	res, acts, extra := s.addMembersLocked(g, me, mr)
+	s.pushGroupActionsLocked(g, acts, extra, rc.session)
+	return dataReply(res), nil
+}
+
+// addMembersLocked adds and bans the users of req on behalf of me and
+// returns the four result maps, the action messages and the banned users.
+func (s *Server) addMembersLocked(g *groupRec, me *memberRec, req membersReq) (addMembersResult, []*msgRec, []string) {
+	res := addMembersResult{Admins: map[string]uidResult{}, Moderators: map[string]uidResult{},
+		Participants: map[string]uidResult{}, UsersToBan: map[string]uidResult{}}
+	var acts []*msgRec
+	var banned []string
+	now := s.now()
+	add := func(uids []string, scope string, out map[string]uidResult) {
+		for _, uid := range lowerAll(uids) {
+			switch {
+			case s.st.user(uid) == nil:
+				out[uid] = failure(errUIDNotFound(uid))
+			case g.bans[uid] != nil:
+				out[uid] = failure(errBannedMember(uid, g.guid))
+			case g.members[uid] != nil:
+				out[uid] = failure(errAlreadyJoined(uid, g.guid))
+			default:
+				s.st.addMember(g, uid, scope, now)
+				act := s.groupActionLocked(g, me.uid, "added", uid, "", "")
+				acts = append(acts, act)
+				out[uid] = uidResult{Success: true, Message: uid + " added to " + g.guid + " as " + scope + ".",
+					Data: marshal(s.renderMessage(act, me.uid))}
+			}
+		}
+	}
+	add(req.Admins, ScopeAdmin, res.Admins)
+	add(req.Moderators, ScopeModerator, res.Moderators)
+	add(req.Participants, ScopeParticipant, res.Participants)
+	for _, uid := range lowerAll(req.UsersToBan) {
+		if uid == me.uid {
+			res.UsersToBan[uid] = failure(errNoSelfAction(uid))
+			continue
+		}
+		if e := s.banLocked(g, me, uid); e != nil {
+			res.UsersToBan[uid] = failure(e)
+			continue
+		}
+		act := s.groupActionLocked(g, me.uid, "banned", uid, "", "")
+		acts = append(acts, act)
+		banned = append(banned, uid)
+		res.UsersToBan[uid] = uidResult{Success: true, Message: uid + " banned from " + g.guid + ".",
+			Data: marshal(s.renderMessage(act, me.uid))}
+	}
+	return res, acts, banned
+}
+
+// pushGroupActionsLocked pushes acts to the members after the operation and
+// to extra users.
+func (s *Server) pushGroupActionsLocked(g *groupRec, acts []*msgRec, extra []string, origin string) {
+	to := memberUIDs(g, extra...)
+	for _, a := range acts {
+		s.pushMessageLocked(a, origin, to)
+	}
+}
+
+type memberJSON struct {
+	userJSON
+	GUID string `json:"guid,omitempty"`
+}
+
+func (s *Server) hListMembers(rc *reqCtx) ([]byte, error) {
+	guid := rc.param("guid")
+	search := strings.ToLower(rc.q.get("searchKey"))
+	scopes := rc.q.list("scopes")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, _, e := s.memberGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	var list []*memberRec
+	for _, m := range g.sortedMembers() {
+		u := s.st.users[m.uid]
+		if u == nil {
+			continue
+		}
+		if search != "" && !strings.Contains(strings.ToLower(u.name), search) && !strings.Contains(u.uid, search) {
+			continue
+		}
+		if len(scopes) > 0 && !containsFold(scopes, m.scope) {
+			continue
+		}
+		list = append(list, m)
+	}
+	lo, hi, meta := pageBounds(rc.q, len(list), 100)
+	out := make([]memberJSON, 0, hi-lo)
+	for _, m := range list[lo:hi] {
+		j := s.renderUID(m.uid, rc.uid)
+		j.Scope, j.JoinedAt = m.scope, m.joinedAt
+		out = append(out, memberJSON{userJSON: j, GUID: g.guid})
+	}
+	return listReply(out, meta), nil
+}
+
+func (s *Server) hListBanned(rc *reqCtx) ([]byte, error) {
+	guid := rc.param("guid")
+	search := strings.ToLower(rc.q.get("searchKey"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.memberGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	if me.scope == ScopeParticipant {
+		return nil, errNoModeratorScope(rc.uid, guid)
+	}
+	var list []*banRec
+	for _, b := range g.bans {
+		u := s.st.users[b.uid]
+		if u == nil {
+			continue
+		}
+		if search != "" && !strings.Contains(strings.ToLower(u.name), search) && !strings.Contains(u.uid, search) {
+			continue
+		}
+		list = append(list, b)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	lo, hi, meta := pageBounds(rc.q, len(list), 100)
+	out := make([]memberJSON, 0, hi-lo)
+	for _, b := range list[lo:hi] {
+		j := s.renderUID(b.uid, rc.uid)
+		j.Scope = b.scope
+		out = append(out, memberJSON{userJSON: j, GUID: g.guid})
+	}
+	return listReply(out, meta), nil
+}
+
+type transferReply struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+}
+
+func (s *Server) hTransferOwnership(rc *reqCtx) ([]byte, error) {
+	req, err := decodeGroupReq(rc.body)
+	if err != nil {
+		return nil, badRequest("body", "The body is not valid JSON.")
+	}
+	target := normID(string(req.Owner))
+	if target == "" {
+		return nil, badRequest("owner", "The new owner is required.")
+	}
+	guid := rc.param("guid")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, me, e := s.memberGroupLocked(guid, rc.uid)
+	if e != nil {
+		return nil, e
+	}
+	if g.owner != rc.uid {
+		return nil, errNoClearance(rc.uid, me.scope, target, guid)
+	}
+	if target == rc.uid {
+		return nil, errNoSelfAction(rc.uid)
+	}
+	tm := g.members[target]
+	if tm == nil {
+		return nil, errNotAMember(target, guid)
+	}
+	g.owner = target
+	g.updatedAt, g.updatedBy = s.now(), rc.uid
+	if tm.scope != ScopeAdmin {
+		old := tm.scope
+		tm.scope = ScopeAdmin
+		act := s.groupActionLocked(g, rc.uid, "scopeChanged", target, old, ScopeAdmin)
+		s.pushMessageLocked(act, rc.session, memberUIDs(g))
+	}
+	return dataReply(transferReply{Success: true, Message: "Ownership of the group " + guid + " transferred to " + target + "."}), nil
+}

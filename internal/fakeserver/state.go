@@ -1,0 +1,373 @@
+package fakeserver
+
+import (
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Records of the server's state. All of them are guarded by Server.mu.
+
+type userRec struct {
+	uid           string
+	name          string
+	avatar        string
+	link          string
+	role          string
+	metadata      json.RawMessage
+	statusMessage string
+	tags          []string
+	createdAt     int64
+	updatedAt     int64
+	lastActiveAt  int64
+	deactivatedAt int64
+}
+
+// Group types and member scopes as they travel on the wire.
+const (
+	GroupPublic   = "public"
+	GroupPassword = "password"
+	GroupPrivate  = "private"
+
+	ScopeAdmin       = "admin"
+	ScopeModerator   = "moderator"
+	ScopeParticipant = "participant"
+)
+
+type memberRec struct {
+	uid      string
+	scope    string
+	joinedAt int64
+	// joinedAfter is the last message id when the user joined: older
+	// messages are history, not unread.
+	joinedAfter int64
+}
+
+type banRec struct {
+	uid      string
+	scope    string // scope held when banned ("" when not a member)
+	bannedAt int64
+	seq      int64
+}
+
+type groupRec struct {
+	guid        string
+	name        string
+	typ         string
+	password    string
+	icon        string
+	description string
+	owner       string
+	metadata    json.RawMessage
+	tags        []string
+	createdAt   int64
+	updatedAt   int64
+	updatedBy   string
+	members     map[string]*memberRec
+	bans        map[string]*banRec
+	joinSeq     map[string]int64 // order of joining, for stable member lists
+}
+
+type receiptRec struct {
+	deliveredAt int64
+	readAt      int64
+}
+
+// Message categories.
+const (
+	catMessage = "message"
+	catCustom  = "custom"
+	catAction  = "action"
+	catCall    = "call"
+)
+
+type msgRec struct {
+	id           int64
+	muid         string
+	convID       string
+	sender       string
+	receiver     string
+	receiverType string // "user" or "group"
+	category     string
+	typ          string
+	// data is the message's data object without entities (text, metadata,
+	// customData, attachments, url, ...) for message/custom categories.
+	data       map[string]json.RawMessage
+	tags       []string
+	sentAt     int64
+	updatedAt  int64
+	editedAt   int64
+	editedBy   string
+	deletedAt  int64
+	deletedBy  string
+	parentID   int64
+	replyCount int
+	receipts   map[string]*receiptRec // recipient uid -> receipt
+
+	// action and call messages
+	action    string
+	onUser    string  // target user of a group member action
+	onMessage *msgRec // snapshot of the edited/deleted message
+	onCall    *callRec
+	scopeOld  string
+	scopeNew  string
+}
+
+func (m *msgRec) idString() string { return strconv.FormatInt(m.id, 10) }
+
+func (m *msgRec) text() string {
+	raw, ok := m.data["text"]
+	if !ok {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// isPlain reports whether m is a user-authored message (not an action or call).
+func (m *msgRec) isPlain() bool { return m.category == catMessage || m.category == catCustom }
+
+// Call states.
+const (
+	callInitiated  = "initiated"
+	callOngoing    = "ongoing"
+	callRejected   = "rejected"
+	callBusy       = "busy"
+	callCancelled  = "cancelled"
+	callUnanswered = "unanswered"
+	callEnded      = "ended"
+)
+
+type callRec struct {
+	sessionID    string
+	typ          string
+	receiverType string
+	initiator    string
+	receiver     string
+	status       string
+	initiatedAt  int64
+	joinedAt     int64
+	leftAt       int64
+	metadata     json.RawMessage
+	joined       map[string]bool // group calls: members that accepted and have not left
+	convID       string
+}
+
+func (c *callRec) active() bool { return c.status == callInitiated || c.status == callOngoing }
+
+// userConv is a user's private state about one conversation.
+type userConv struct {
+	tags          []string
+	hiddenUpTo    int64 // deleted conversation: hidden until a message newer than this
+	deliveredUpTo int64
+	readUpTo      int64
+}
+
+type blockRec struct {
+	at  int64
+	seq int64
+}
+
+type sessionRec struct {
+	id        string
+	uid       string
+	deviceID  string
+	platform  string
+	appInfo   json.RawMessage
+	loggedOut bool
+}
+
+// state is the whole CometChat app.
+type state struct {
+	users    map[string]*userRec
+	tokens   map[string]string // auth token -> uid
+	groups   map[string]*groupRec
+	messages []*msgRec // ascending ids; messages[i].id == i+1
+	byMuid   map[string]*msgRec
+	convs    map[string][]*msgRec           // conversation id -> messages, ascending
+	blocks   map[string]map[string]blockRec // blocker -> blocked
+	friends  map[string]map[string]bool
+	uconv    map[string]map[string]*userConv // uid -> conversation id -> state
+	calls    map[string]*callRec
+	sessions map[string]*sessionRec
+	media    map[string]mediaFile // "<message id>/<file name>" -> file
+	seq      int64                // for stable ordering of bans, blocks and joins
+}
+
+type mediaFile struct {
+	mimeType string
+	data     []byte
+}
+
+func newState() *state {
+	return &state{
+		users:    map[string]*userRec{},
+		tokens:   map[string]string{},
+		groups:   map[string]*groupRec{},
+		byMuid:   map[string]*msgRec{},
+		convs:    map[string][]*msgRec{},
+		blocks:   map[string]map[string]blockRec{},
+		friends:  map[string]map[string]bool{},
+		uconv:    map[string]map[string]*userConv{},
+		calls:    map[string]*callRec{},
+		sessions: map[string]*sessionRec{},
+		media:    map[string]mediaFile{},
+	}
+}
+
+func (st *state) nextSeq() int64 {
+	st.seq++
+	return st.seq
+}
+
+// seed adds the sample users and group of server.md §11.
+func (st *state) seed(now int64) {
+	heroes := []struct{ uid, name, avatar string }{
+		{"superhero1", "Iron Man", "ironman"},
+		{"superhero2", "Captain America", "captainamerica"},
+		{"superhero3", "Spiderman", "spiderman"},
+		{"superhero4", "Wolverine", "wolverine"},
+		{"superhero5", "Cyclops", "cyclops"},
+	}
+	for _, h := range heroes {
+		st.users[h.uid] = &userRec{uid: h.uid, name: h.name, role: "default", createdAt: now,
+			avatar: "https://data-us.cometchat.io/assets/images/avatars/" + h.avatar + ".png"}
+	}
+	g := &groupRec{guid: "supergroup", name: "Comic Heros' Hangout", typ: GroupPublic, owner: "superhero1",
+		createdAt: now, members: map[string]*memberRec{}, bans: map[string]*banRec{}, joinSeq: map[string]int64{}}
+	st.groups[g.guid] = g
+	for i, h := range heroes {
+		scope := ScopeParticipant
+		if i == 0 {
+			scope = ScopeAdmin
+		}
+		st.addMember(g, h.uid, scope, now)
+	}
+}
+
+func (st *state) addMember(g *groupRec, uid, scope string, now int64) *memberRec {
+	m := &memberRec{uid: uid, scope: scope, joinedAt: now, joinedAfter: int64(len(st.messages))}
+	g.members[uid] = m
+	g.joinSeq[uid] = st.nextSeq()
+	return m
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9_-]{1,100}$`)
+
+// normID lower-cases a uid or guid (decision 3).
+func normID(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func validID(s string) bool { return idPattern.MatchString(s) }
+
+// userConvID is the conversation id of two users: the uids sorted.
+func userConvID(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return a + "_user_" + b
+}
+
+func groupConvID(guid string) string { return "group_" + guid }
+
+func (st *state) user(uid string) *userRec {
+	u := st.users[uid]
+	if u == nil || u.deactivatedAt != 0 {
+		return nil
+	}
+	return u
+}
+
+// blocked reports whether a has blocked b.
+func (st *state) blocked(a, b string) bool {
+	_, ok := st.blocks[a][b]
+	return ok
+}
+
+// blockedEither reports whether a and b blocked each other in any direction.
+func (st *state) blockedEither(a, b string) bool { return st.blocked(a, b) || st.blocked(b, a) }
+
+func (st *state) isFriend(a, b string) bool { return st.friends[a][b] }
+
+func (st *state) userConv(uid, convID string) *userConv {
+	m := st.uconv[uid]
+	if m == nil {
+		m = map[string]*userConv{}
+		st.uconv[uid] = m
+	}
+	c := m[convID]
+	if c == nil {
+		c = &userConv{}
+		m[convID] = c
+	}
+	return c
+}
+
+// member returns the membership of uid in g, or nil.
+func (g *groupRec) member(uid string) *memberRec { return g.members[uid] }
+
+// visibleTo reports whether the group is visible to uid: private groups are
+// invisible to non-members (decision 13 step 2).
+func (g *groupRec) visibleTo(uid string) bool {
+	if g.typ != GroupPrivate {
+		return true
+	}
+	_, ok := g.members[uid]
+	return ok
+}
+
+// sortedMembers lists the members in the order they joined.
+func (g *groupRec) sortedMembers() []*memberRec {
+	out := make([]*memberRec, 0, len(g.members))
+	for _, m := range g.members {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].joinedAt != out[j].joinedAt {
+			return out[i].joinedAt < out[j].joinedAt
+		}
+		return g.joinSeq[out[i].uid] < g.joinSeq[out[j].uid]
+	})
+	return out
+}
+
+// canSee reports whether uid may read message m: a party of a 1:1 message or
+// a current member of the group.
+func (st *state) canSee(uid string, m *msgRec) bool {
+	if m.receiverType == "group" {
+		g := st.groups[m.receiver]
+		return g != nil && g.members[uid] != nil
+	}
+	return m.sender == uid || m.receiver == uid
+}
+
+// message returns the message with the given decimal id, or nil.
+func (st *state) message(id string) *msgRec {
+	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+	if err != nil || n < 1 || n > int64(len(st.messages)) {
+		return nil
+	}
+	return st.messages[n-1]
+}
+
+// addMessage gives m the next id and stores it.
+func (st *state) addMessage(m *msgRec) {
+	m.id = int64(len(st.messages)) + 1
+	st.messages = append(st.messages, m)
+	st.convs[m.convID] = append(st.convs[m.convID], m)
+	if m.muid != "" && m.isPlain() {
+		st.byMuid[m.sender+"\x00"+m.muid] = m
+	}
+}
+
+// otherParty returns the other user of a 1:1 message, seen from uid.
+func (m *msgRec) otherParty(uid string) string {
+	if m.sender == uid {
+		return m.receiver
+	}
+	return m.sender
+}

@@ -1,0 +1,498 @@
+package fakeserver
+
+import (
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+const (
+	maxFrameBytes = 1 << 20
+	sendQueue     = 4096
+	writeWait     = 10 * time.Second
+)
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  4096,
+	WriteBufferSize: 4096,
+	CheckOrigin:     func(*http.Request) bool { return true }, // WebView origins vary
+}
+
+// outFrame is one item of a socket's send queue: a text frame, or a close.
+type outFrame struct {
+	data  []byte
+	close *closeFrame
+}
+
+type closeFrame struct {
+	code   int
+	reason string
+}
+
+// wsConn is one websocket. One reader and one writer goroutine own it; every
+// write goes through the writer (gorilla allows one concurrent writer).
+type wsConn struct {
+	s          *Server
+	ws         *websocket.Conn
+	id         uint64
+	remote     string
+	out        chan outFrame
+	done       chan struct{} // closed when the reader stops
+	writerDone chan struct{}
+	finished   chan struct{} // closed once unregistered
+	doneOnce   sync.Once
+	halfOpen   atomic.Bool
+	closing    atomic.Bool
+
+	// guarded by Server.mu
+	authed   bool
+	appID    string
+	uid      string
+	session  string
+	presence string
+	roles    []string
+}
+
+func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
+	if s.refusingSockets() {
+		writeError(w, newErr(http.StatusServiceUnavailable, "ERR_MISSION_FAILED", "Websocket connections are refused for now."))
+		return
+	}
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader answered with an HTTP error
+	}
+	c := &wsConn{s: s, ws: ws, remote: r.RemoteAddr, out: make(chan outFrame, sendQueue),
+		done: make(chan struct{}), writerDone: make(chan struct{}), finished: make(chan struct{})}
+	s.mu.Lock()
+	s.connSeq++
+	c.id = s.connSeq
+	s.allConns[c] = struct{}{}
+	s.notifyLocked()
+	s.mu.Unlock()
+	s.log.Debug("ws open", "conn", c.id, "remote", c.remote)
+	s.wg.Add(2)
+	go c.readLoop()
+	go c.writeLoop()
+}
+
+// idle is how long a socket may stay silent before the server closes it.
+func (c *wsConn) idle() time.Duration {
+	if iv := c.s.cfg.PingInterval; iv > 0 {
+		return 3 * iv
+	}
+	return 0
+}
+
+func (c *wsConn) extendDeadline() {
+	if c.halfOpen.Load() {
+		_ = c.ws.SetReadDeadline(time.Time{})
+		return
+	}
+	if c.closing.Load() {
+		return
+	}
+	if d := c.idle(); d > 0 {
+		_ = c.ws.SetReadDeadline(time.Now().Add(d))
+	}
+}
+
+func (c *wsConn) readLoop() {
+	defer c.s.wg.Done()
+	defer c.cleanup()
+	ws := c.ws
+	ws.SetReadLimit(maxFrameBytes)
+	c.extendDeadline()
+	ws.SetPingHandler(func(data string) error {
+		if c.halfOpen.Load() {
+			return nil
+		}
+		c.extendDeadline()
+		err := ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(writeWait))
+		if err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return nil
+			}
+			return err
+		}
+		return nil
+	})
+	ws.SetPongHandler(func(string) error {
+		c.extendDeadline()
+		return nil
+	})
+	ws.SetCloseHandler(func(code int, _ string) error {
+		if c.halfOpen.Load() {
+			return nil
+		}
+		msg := []byte{}
+		if code != websocket.CloseNoStatusReceived {
+			msg = websocket.FormatCloseMessage(code, "")
+		}
+		_ = ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+		return nil
+	})
+	for {
+		mt, data, err := ws.ReadMessage()
+		if err != nil {
+			c.s.log.Debug("ws read ended", "conn", c.id, "err", err)
+			return
+		}
+		if c.halfOpen.Load() {
+			_ = ws.SetReadDeadline(time.Time{})
+			continue
+		}
+		c.extendDeadline()
+		if mt == websocket.TextMessage {
+			c.s.handleFrame(c, data)
+		}
+	}
+}
+
+func (c *wsConn) writeLoop() {
+	defer c.s.wg.Done()
+	defer close(c.writerDone)
+	var tick <-chan time.Time
+	if iv := c.s.cfg.PingInterval; iv > 0 {
+		t := time.NewTicker(iv)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-c.done:
+			return
+		case f := <-c.out:
+			if f.close != nil {
+				c.closing.Store(true)
+				_ = c.ws.SetWriteDeadline(time.Now().Add(time.Second))
+				_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.close.code, f.close.reason))
+				// wait for the client's close reply, but not for long
+				_ = c.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
+				return
+			}
+			if c.halfOpen.Load() {
+				continue
+			}
+			if d := c.s.frameDelay(c); d > 0 {
+				t := time.NewTimer(d)
+				select {
+				case <-t.C:
+				case <-c.done:
+					t.Stop()
+					return
+				}
+				if c.halfOpen.Load() {
+					continue
+				}
+			}
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
+				c.drop()
+				return
+			}
+		case <-tick:
+			if c.halfOpen.Load() {
+				continue
+			}
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				c.drop()
+				return
+			}
+		}
+	}
+}
+
+// send queues a text frame; a socket whose queue is full is dropped (slow
+// consumer). It never blocks, so it may be called with Server.mu held.
+func (c *wsConn) send(b []byte) bool {
+	select {
+	case <-c.done:
+		return false
+	default:
+	}
+	select {
+	case c.out <- outFrame{data: b}:
+		return true
+	default:
+		c.s.log.Debug("ws queue full, dropping socket", "conn", c.id)
+		c.drop()
+		return false
+	}
+}
+
+// closeWith queues a close frame with the given code after the frames
+// already queued.
+func (c *wsConn) closeWith(code int, reason string) {
+	select {
+	case c.out <- outFrame{close: &closeFrame{code: code, reason: reason}}:
+	default:
+		c.drop()
+	}
+}
+
+// drop closes the TCP connection at once (a network loss, for the client).
+func (c *wsConn) drop() { _ = c.ws.Close() }
+
+// cleanup runs when the reader stops: it unregisters the socket and sends
+// presence offline after a user's last socket.
+func (c *wsConn) cleanup() {
+	c.doneOnce.Do(func() { close(c.done) })
+	_ = c.ws.Close()
+	<-c.writerDone
+	s := c.s
+	s.mu.Lock()
+	delete(s.allConns, c)
+	if c.authed {
+		set := s.conns[c.uid]
+		delete(set, c)
+		if len(set) == 0 {
+			delete(s.conns, c.uid)
+			s.broadcastPresenceLocked(c.uid, "offline", c.session)
+		}
+	}
+	s.notifyLocked()
+	s.mu.Unlock()
+	s.log.Debug("ws closed", "conn", c.id, "uid", c.uid)
+	close(c.finished)
+}
+
+// notifyLocked wakes WaitForSockets callers; Server.mu held.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// clientFrame is a client-to-server frame (websocket.md §6). Pings have only
+// action (and ack); every other frame uses the common envelope.
+type clientFrame struct {
+	Action        flexString      `json:"action"`
+	AppID         flexString      `json:"appId"`
+	Receiver      flexString      `json:"receiver"`
+	ReceiverType  flexString      `json:"receiverType"`
+	DeviceID      flexString      `json:"deviceId"`
+	Type          flexString      `json:"type"`
+	Sender        flexString      `json:"sender"`
+	MessageSender flexString      `json:"messageSender"`
+	Body          json.RawMessage `json:"body"`
+}
+
+// decodeClientFrame decodes one text frame; it fails for anything that is
+// not a JSON object.
+func decodeClientFrame(data []byte) (clientFrame, error) {
+	var f clientFrame
+	if !isJSONObject(data) {
+		return f, errors.New("frame is not a JSON object")
+	}
+	err := json.Unmarshal(data, &f)
+	return f, err
+}
+
+type authParams struct {
+	Roles    stringList `json:"roles"`
+	Platform flexString `json:"platform"`
+}
+
+type authFrameBody struct {
+	Auth                 flexString `json:"auth"`
+	DeviceID             flexString `json:"deviceId"`
+	PresenceSubscription flexString `json:"presenceSubscription"`
+	Params               authParams `json:"params"`
+}
+
+func decodeAuthBody(raw json.RawMessage) authFrameBody {
+	var b authFrameBody
+	if isJSONObject(raw) {
+		if json.Unmarshal(raw, &b) != nil {
+			return authFrameBody{}
+		}
+	}
+	return b
+}
+
+func (s *Server) handleFrame(c *wsConn, data []byte) {
+	f, err := decodeClientFrame(data)
+	if err != nil {
+		return // not JSON: ignored
+	}
+	if f.Action == "ping" {
+		c.send(pongFrame)
+		return
+	}
+	switch f.Type {
+	case "auth":
+		s.handleAuth(c, f)
+	case "typing_indicator", "transient_message":
+		s.relayTransient(c, f)
+	case "receipts":
+		s.handleReceipt(c, f)
+	}
+	// presence frames from clients are dead code in 3.0.13; others unknown
+}
+
+func (s *Server) handleAuth(c *wsConn, f clientFrame) {
+	b := decodeAuthBody(f.Body)
+	session := strings.TrimSpace(string(b.DeviceID))
+	if session == "" {
+		session = strings.TrimSpace(string(f.DeviceID))
+	}
+	sender := normID(string(f.Sender))
+	claims, err := verifyJWT(s.jwtKey, string(b.Auth), s.cfg.Now())
+	reason := ""
+	switch {
+	case b.Auth == "":
+		reason = "The auth frame carries no JWT."
+	case err != nil:
+		reason = "Invalid JWT: " + err.Error() + "."
+	case sender != "" && normID(claims.UID) != sender:
+		reason = "The JWT does not belong to " + sender + "."
+	case !s.appOK(claims.AppID) || (f.AppID != "" && string(f.AppID) != claims.AppID):
+		reason = "The JWT does not belong to this app."
+	}
+	uid := normID(claims.UID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if reason == "" && s.st.user(uid) == nil {
+		reason = "The user " + uid + " does not exist."
+	}
+	if reason == "" && c.authed && c.uid != uid {
+		reason = "The socket is already authenticated as " + c.uid + "."
+	}
+	if reason != "" {
+		s.log.Debug("ws auth refused", "conn", c.id, "reason", reason)
+		c.send(marshal(pushEnvelope{AppID: string(f.AppID), Type: "auth", Sender: sender, DeviceID: session,
+			Body: marshal(authReplyBody{Code: "401", Status: "UNAUTHORIZED", Message: reason})}))
+		c.closeWith(4001, "Unauthorized")
+		return
+	}
+	reply := marshal(pushEnvelope{AppID: claims.AppID, Type: "auth", Sender: uid, DeviceID: session,
+		Body: marshal(authReplyBody{Code: "200", Status: "OK"})})
+	if c.authed {
+		c.send(reply)
+		return
+	}
+	if s.hooks.failAuth[uid] > 0 {
+		s.hooks.failAuth[uid]--
+		c.send(marshal(pushEnvelope{AppID: claims.AppID, Type: "auth", Sender: uid, DeviceID: session,
+			Body: marshal(authReplyBody{Code: "401", Status: "UNAUTHORIZED", Message: "Refused by a test hook."})}))
+		c.closeWith(4001, "Unauthorized")
+		return
+	}
+	c.authed, c.appID, c.uid, c.session = true, claims.AppID, uid, session
+	c.presence = strings.ToUpper(strings.TrimSpace(string(b.PresenceSubscription)))
+	if c.presence == "" {
+		c.presence = "NONE"
+	}
+	c.roles = lowerAll(b.Params.Roles)
+	first := len(s.conns[uid]) == 0
+	if first {
+		s.conns[uid] = map[*wsConn]struct{}{}
+	}
+	s.conns[uid][c] = struct{}{}
+	c.send(reply)
+	if first {
+		s.broadcastPresenceLocked(uid, "online", session)
+	}
+	s.notifyLocked()
+}
+
+// normReceiverType maps the legacy chat/groupchat values (websocket.md §6.4).
+func normReceiverType(t string) string {
+	switch strings.ToLower(strings.TrimSpace(t)) {
+	case "user", "chat":
+		return "user"
+	case "group", "groupchat":
+		return "group"
+	}
+	return ""
+}
+
+// relayTransient relays typing indicators and transient messages (server.md
+// §8.1, §8.3, decisions 11 and 12).
+func (s *Server) relayTransient(c *wsConn, f clientFrame) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !c.authed || (f.Sender != "" && normID(string(f.Sender)) != c.uid) {
+		return
+	}
+	rt := normReceiverType(string(f.ReceiverType))
+	receiver := normID(string(f.Receiver))
+	body := f.Body
+	if !isJSONObject(body) {
+		body = json.RawMessage("{}")
+	}
+	frame := marshal(pushEnvelope{AppID: c.appID, Receiver: receiver, ReceiverType: rt, DeviceID: c.session,
+		Type: string(f.Type), Sender: c.uid, Body: body})
+	switch rt {
+	case "user":
+		if s.st.user(receiver) == nil || s.st.blockedEither(c.uid, receiver) {
+			return
+		}
+		s.sendToUserLocked(receiver, c.session, frame)
+	case "group":
+		g := s.st.groups[receiver]
+		if g == nil || g.members[c.uid] == nil {
+			return
+		}
+		for _, m := range g.sortedMembers() {
+			s.sendToUserLocked(m.uid, c.session, frame)
+		}
+	}
+}
+
+// handleReceipt persists a delivered/read receipt and relays it with the
+// server's timestamp (server.md §8.2, decision 12).
+func (s *Server) handleReceipt(c *wsConn, f clientFrame) {
+	var body map[string]json.RawMessage
+	if !isJSONObject(f.Body) || json.Unmarshal(f.Body, &body) != nil {
+		return
+	}
+	var id, action flexString
+	_ = json.Unmarshal(body["messageId"], &id)
+	_ = json.Unmarshal(body["action"], &action)
+	if action != "delivered" && action != "read" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !c.authed || (f.Sender != "" && normID(string(f.Sender)) != c.uid) {
+		return
+	}
+	m := s.st.message(string(id))
+	if m == nil || !s.st.canSee(c.uid, m) {
+		return
+	}
+	now := s.now()
+	s.applyReceiptLocked(c.uid, m, string(action), now)
+	body["timestamp"] = json.RawMessage(itoa(now))
+	body["messageId"] = marshal(m.idString())
+	receiver := normID(string(f.Receiver))
+	if receiver == "" {
+		receiver = m.otherParty(c.uid)
+		if m.receiverType == "group" {
+			receiver = m.receiver
+		}
+	}
+	frame := marshal(pushEnvelope{AppID: c.appID, Receiver: receiver, ReceiverType: m.receiverType,
+		DeviceID: c.session, Type: "receipts", Sender: c.uid, MessageSender: m.sender, Body: marshal(body)})
+	if m.receiverType == "group" {
+		if g := s.st.groups[m.receiver]; g != nil {
+			for _, mem := range g.sortedMembers() {
+				s.sendToUserLocked(mem.uid, c.session, frame)
+			}
+		}
+		return
+	}
+	if s.st.blockedEither(c.uid, m.sender) {
+		return
+	}
+	s.sendToUserLocked(m.sender, c.session, frame)
+}
