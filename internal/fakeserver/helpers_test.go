@@ -560,3 +560,43 @@ func ctxTimeout(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// clock is a settable time source for Config.Now.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Unix(1_800_000_000, 0)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// list fetches a message list and returns its ids and meta.
+func (h *harness) list(s session, path string) ([]msgOut, meta) {
+	h.t.Helper()
+	r := h.do(req{method: "GET", path: path, token: s.token})
+	var msgs []msgOut
+	ok(h.t, r, &msgs)
+	if r.Meta == nil || r.Meta.Cursor == nil || r.Meta.Pagination == nil {
+		h.t.Fatalf("%s: meta.cursor and meta.pagination are required: %s", path, r.Raw)
+	}
+	return msgs, *r.Meta
+}
+
+func ids(msgs []msgOut) string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.ID
+	}
+	return strings.Join(out, ",")
+}

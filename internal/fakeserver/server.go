@@ -81,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	s.addr = ln.Addr().String()
 	if !cfg.Plain {
 		host, _, _ := net.SplitHostPort(cfg.Addr)
-		cert, pemBytes, err := newCertificate(host, cfg.Now())
+		cert, pemBytes, err := newCertificate(host, time.Now()) // real time: clients check it
 		if err != nil {
 			ln.Close()
 			return nil, fmt.Errorf("fakeserver: %w", err)
