@@ -220,22 +220,23 @@ type Client struct {
 	ls        listeners
 	disp      *dispatcher
 
-	mu         sync.Mutex
-	user       *User
-	authToken  string
-	jwt        string
-	server     *wire.Settings
-	loggingIn  bool
-	conn       *realtime.Conn
-	connGen    int
-	closed     bool
-	status     ConnectionStatus
-	typing     map[string]string
-	secrets    []string
-	calls      callState
-	position   int64
-	recovering bool
-	seen       seenSet
+	mu        sync.Mutex
+	user      *User
+	authToken string
+	jwt       string
+	server    *wire.Settings
+	loggingIn bool
+	conn      *realtime.Conn
+	connGen   int
+	closed    bool
+	status    ConnectionStatus
+	typing    map[string]string
+	secrets   []string
+	calls     callState
+	position  int64
+	anchored  bool
+	posUID    string
+	seen      seenSet
 }
 
 // New creates a client for an app (Cordova: CometChat.init). It does no I/O.
@@ -661,6 +662,11 @@ func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 		c.mu.Unlock()
 		return nil, ErrClosed
 	}
+	if c.posUID != "" && !strings.EqualFold(c.posUID, u.UID) {
+		// Another user: the resume position belonged to the previous one.
+		c.position, c.anchored, c.seen = 0, false, seenSet{}
+	}
+	c.posUID = u.UID
 	c.user, c.authToken, c.jwt, c.server = u, token, string(me.JWT), settings
 	c.secrets = append(c.secrets, token, string(me.JWT))
 	c.mu.Unlock()
@@ -858,6 +864,7 @@ func (c *Client) startSocket() error {
 		URL: u, Dialer: c.dialer, Auth: c.authFrame,
 		PingInterval: c.o.ping, PongTimeout: c.o.pong, NewBackOff: c.o.newBackOff, HealthyAfter: c.o.healthyAfter,
 		OnFrame:         c.handleFrame,
+		BeforeDial:      c.anchorPosition,
 		OnAuthenticated: func(ctx context.Context) { c.recoverMissed(ctx, gen) },
 		OnEvent:         func(ev realtime.Event) { c.onConnEvent(gen, ev) },
 		Logger:          c.log,
@@ -943,8 +950,11 @@ func (c *Client) onConnEvent(gen int, ev realtime.Event) {
 	if prev == st {
 		return
 	}
+	// Listeners are taken now: one registered after this transition does
+	// not hear about it.
+	ls := c.ls.connection.snapshot()
 	c.disp.push(func() {
-		for _, l := range c.ls.connection.snapshot() {
+		for _, l := range ls {
 			var f func()
 			switch st {
 			case StatusConnected:

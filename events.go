@@ -128,6 +128,10 @@ func (c *Client) handleFrame(ctx context.Context, raw []byte) {
 }
 
 func (c *Client) handleMessageFrame(ctx context.Context, body json.RawMessage) {
+	if len(body) == 0 || body[0] != '{' {
+		c.log.Warn("cometchat: ignoring a message frame without a message object")
+		return
+	}
 	msg, err := decodeMessage(body)
 	if err != nil {
 		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)

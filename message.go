@@ -532,4 +532,6 @@ type MediaFile struct {
 	ContentType string
 	// Reader supplies the bytes.
 	Reader io.Reader
+	// Path, used when Reader is nil, names a file to open, upload and close.
+	Path string
 }

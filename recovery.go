@@ -28,6 +28,7 @@ func (c *Client) SetLastDeliveredMessageID(id int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.position = id
+	c.anchored = id > 0
 }
 
 // recoverMissed runs on the connection goroutine after each authentication,
@@ -39,11 +40,14 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 		return
 	}
 	c.mu.Lock()
-	pos := c.position
+	pos, anchored := c.position, c.anchored
 	stale := gen != c.connGen
 	c.mu.Unlock()
-	if pos <= 0 || stale {
+	if stale {
 		return
+	}
+	if !anchored {
+		return // anchorPosition could not run: nothing to resume from yet
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -72,6 +76,53 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 			return
 		}
 	}
+}
+
+// anchorPosition runs before each dial. A client with no resume position
+// takes the newest message the user can see as its position before its first
+// socket authenticates, so that whatever arrives after it is either received
+// live or recovered after a reconnect.
+func (c *Client) anchorPosition(ctx context.Context) {
+	if c.o.noRecovery {
+		return
+	}
+	c.mu.Lock()
+	anchored := c.anchored
+	c.mu.Unlock()
+	if anchored {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	newest, err := c.newestMessageID(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.resyncRequired(fmt.Errorf("cometchat: cannot read the newest message id, so messages missed before the next connection cannot be recovered: %w", err))
+		}
+		return
+	}
+	c.mu.Lock()
+	c.position = max(c.position, newest)
+	c.anchored = true
+	c.mu.Unlock()
+}
+
+func (c *Client) newestMessageID(ctx context.Context) (int64, error) {
+	resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodGet, Path: "messages", Query: []rest.KV{
+		{Key: "per_page", Value: "1"}, {Key: "affix", Value: "prepend"},
+	}})
+	if err != nil {
+		return 0, err
+	}
+	msgs, err := decodeMessageList(resp.Data)
+	if err != nil {
+		return 0, err
+	}
+	var newest int64
+	for _, m := range msgs {
+		newest = max(newest, m.Base().ID)
+	}
+	return newest, nil
 }
 
 func (c *Client) fetchAfter(ctx context.Context, id int64) ([]Message, error) {

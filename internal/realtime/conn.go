@@ -92,6 +92,8 @@ type Config struct {
 	// goroutine. It may block (back-pressure); ctx ends when the connection
 	// or the Conn stops.
 	OnFrame func(ctx context.Context, raw []byte)
+	// BeforeDial runs on the connection's goroutine before each dial.
+	BeforeDial func(ctx context.Context)
 	// OnAuthenticated runs after the "200" reply and before any later frame
 	// is read, on the connection's goroutine (missed-message recovery).
 	OnAuthenticated func(ctx context.Context)
@@ -256,11 +258,13 @@ func (c *Conn) setState(ev Event) {
 		ws = nil
 	}
 	c.mu.Unlock()
-	for _, w := range ws {
-		close(w)
-	}
+	// Report before waking waiters, so that whoever waited sees the
+	// consequences of the event (e.g. queued listener calls).
 	if c.cfg.OnEvent != nil {
 		c.cfg.OnEvent(ev)
+	}
+	for _, w := range ws {
+		close(w)
 	}
 }
 
@@ -343,6 +347,9 @@ func (c *Conn) session() (healthy bool, err error) {
 		case <-ctx.Done():
 		}
 	}()
+	if c.cfg.BeforeDial != nil {
+		c.cfg.BeforeDial(ctx)
+	}
 	dctx, dcancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
 	ws, resp, err := c.cfg.Dialer.DialContext(dctx, c.cfg.URL, c.cfg.Header)
 	dcancel()

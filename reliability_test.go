@@ -1,0 +1,291 @@
+package cometchat_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gocometchat/cometchat"
+	"github.com/gocometchat/cometchat/internal/fakeserver"
+)
+
+// fastRedial makes reconnection quick in tests.
+var fastRedial = cometchat.WithReconnectBackOff(func() backoff.BackOff { return backoff.NewConstantBackOff(20 * time.Millisecond) })
+
+// connEvents records ConnectionListener callbacks as strings.
+func connEvents(c *cometchat.Client) *events[string] {
+	ev := newEvents[string]()
+	c.AddConnectionListener("test-conn", cometchat.ConnectionListener{
+		OnConnected:    func() { ev.add("connected") },
+		InConnecting:   func() { ev.add("connecting") },
+		OnDisconnected: func() { ev.add("disconnected") },
+	})
+	return ev
+}
+
+func texts(t *testing.T, ev *events[*cometchat.TextMessage], n int) []string {
+	t.Helper()
+	out := make([]string, n)
+	for i := range out {
+		out[i] = ev.next(t).Text
+	}
+	return out
+}
+
+func numbered(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%d", prefix, i)
+	}
+	return out
+}
+
+func TestMessagesSentWhileDisconnectedAreRecoveredInOrder(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2", fastRedial)
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	conn := connEvents(b)
+
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "before")
+	require.Equal(t, "before", got.next(t).Text)
+
+	srv.RefuseSockets(time.Hour)
+	require.Equal(t, 1, srv.DropSockets("superhero2"))
+	require.Equal(t, "disconnected", conn.next(t))
+	require.Equal(t, "connecting", conn.next(t))
+	missed := numbered("missed-", 5)
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, missed...)
+	sendTexts(t, a, "supergroup", cometchat.ReceiverTypeGroup, "missed-group")
+	require.NotEqual(t, cometchat.StatusConnected, b.ConnectionStatus())
+	st := b.ConnectionState()
+	require.Error(t, st.Err, "the reason is available")
+
+	srv.RefuseSockets(0)
+	require.Equal(t, "connected", conn.next(t))
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "live")
+	require.Equal(t, append(missed, "missed-group", "live"), texts(t, got, 7), "recovered first, in order, then live")
+	got.none(t)
+}
+
+func TestNoMessageLostOrDuplicatedAcrossRepeatedDrops(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2", fastRedial)
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	conn := connEvents(b)
+	const n = 120
+	want := numbered("m", n)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, text := range want {
+			if _, err := a.SendMessage(context.Background(), cometchat.NewTextMessage("superhero2", cometchat.ReceiverTypeUser, text)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 4 {
+		srv.DropSockets("superhero2")
+		for ev := conn.next(t); ev != "connected"; ev = conn.next(t) {
+		}
+	}
+	<-done
+	require.Equal(t, want, texts(t, got, n))
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "after")
+	require.Equal(t, "after", got.next(t).Text, "nothing delivered twice")
+}
+
+func TestHalfOpenSocketIsDetectedAndReplaced(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2", fastRedial, cometchat.WithKeepAlive(50*time.Millisecond, 100*time.Millisecond))
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	conn := connEvents(b)
+	require.Equal(t, 1, srv.HalfOpenSockets("superhero2"))
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "into the void")
+	require.Equal(t, "disconnected", conn.next(t))
+	require.Equal(t, "connecting", conn.next(t))
+	require.Equal(t, "connected", conn.next(t))
+	require.Equal(t, "into the void", got.next(t).Text, "the frame the half-open socket swallowed is recovered")
+}
+
+func TestRejectedSocketAuthStopsReconnecting(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	b := loggedIn(t, srv, "superhero2", fastRedial)
+	conn := connEvents(b)
+	srv.FailAuth("superhero2", 1)
+	srv.DropSockets("superhero2")
+	require.Equal(t, "disconnected", conn.next(t))
+	require.Equal(t, "connecting", conn.next(t))
+	require.Equal(t, "disconnected", conn.next(t))
+	err := b.WaitConnected(ctxT(t))
+	require.ErrorIs(t, err, cometchat.ErrWebsocketAuthRejected)
+	require.Equal(t, cometchat.StatusDisconnected, b.ConnectionStatus())
+	// Connect tries again.
+	require.NoError(t, b.Disconnect())
+	require.NoError(t, b.Connect(ctxT(t)))
+}
+
+func TestMalformedAndUnknownFrames(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2")
+	got := newEvents[*cometchat.TextMessage]()
+	unknown := newEvents[*cometchat.UnknownMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add, OnUnknownMessageReceived: unknown.add})
+	for _, f := range []string{`not json`, `{"type":"message"}`, `{"type":"message","body":[]}`, `{"type":"typing_indicator","body":{}}`,
+		`{"type":"receipts","body":{"user":"x"}}`, `[]`, `{"type":"message","body":{"id":{"x":1}}}`} {
+		require.Equal(t, 1, srv.PushFrame("superhero2", []byte(f)))
+	}
+	require.Equal(t, 1, srv.PushFrame("superhero2", []byte(`{"type":"message","body":{"id":"99999","category":"interactive","type":"form","sender":"superhero1","receiver":"superhero2","receiverType":"user","data":{"form":1}}}`)))
+	bad := unknown.next(t)
+	require.Zero(t, bad.ID, "an unreadable message object is delivered raw, not dropped")
+	require.Contains(t, string(bad.Raw), `{"x":1}`)
+	u := unknown.next(t)
+	require.Equal(t, int64(99999), u.ID)
+	require.Contains(t, string(u.Raw), `"interactive"`)
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "still alive")
+	require.Equal(t, "still alive", got.next(t).Text)
+	require.Equal(t, cometchat.StatusConnected, b.ConnectionStatus())
+}
+
+func TestRateLimitedSendIsRetried(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2")
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/messages", Method: "POST", Status: 429, RetryAfter: 1, Count: 1})
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "patient")
+	require.Equal(t, "patient", got.next(t).Text)
+
+	// A call that is not idempotent is not retried: the caller sees the 429.
+	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users", Method: "POST", Status: 429, RetryAfter: 7, Count: 1})
+	_, err := a.CreateUser(ctxT(t), cometchat.NewUser("thor", "Thor"), srv.Config().AuthKey)
+	require.ErrorIs(t, err, cometchat.ErrTooManyRequests)
+	var ce *cometchat.Error
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, 429, ce.HTTPStatus)
+	require.Equal(t, 7*time.Second, ce.RetryAfter)
+
+	// A 5xx on a GET is reported after the retries give up, not hidden.
+	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users/superhero3", Method: "GET", Status: 500})
+	_, err = a.GetUser(ctxT(t), "superhero3")
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, 500, ce.HTTPStatus)
+	srv.ClearFaults()
+	_, err = a.GetUser(ctxT(t), "superhero3")
+	require.NoError(t, err)
+}
+
+func TestSlowListenerGetsBackPressureNotLoss(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2", cometchat.WithDispatchQueueSize(2))
+	release := make(chan struct{})
+	got := newEvents[*cometchat.TextMessage]()
+	slow := newEvents[int]()
+	var once sync.Once
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: func(m *cometchat.TextMessage) {
+		once.Do(func() { <-release })
+		got.add(m)
+	}})
+	b.AddConnectionListener("slow", cometchat.ConnectionListener{OnSlowConsumer: slow.add})
+	want := numbered("s", 10)
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, want...)
+	close(release)
+	require.Equal(t, want, texts(t, got, 10))
+	require.Positive(t, slow.next(t))
+}
+
+func TestResumePositionSurvivesARestartOfTheBot(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	bot := loggedIn(t, srv, "superhero2")
+	got := newEvents[*cometchat.TextMessage]()
+	bot.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "day one")
+	require.Equal(t, "day one", got.next(t).Text)
+	pos := bot.LastDeliveredMessageID()
+	require.Positive(t, pos)
+	require.NoError(t, bot.Close())
+
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "overnight 1", "overnight 2")
+	tomorrow := newClient(t, srv, nil)
+	got2 := newEvents[*cometchat.TextMessage]()
+	tomorrow.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got2.add})
+	tomorrow.SetLastDeliveredMessageID(pos)
+	_, err := tomorrow.Login(ctxT(t), "superhero2", srv.Config().AuthKey)
+	require.NoError(t, err)
+	require.Equal(t, []string{"overnight 1", "overnight 2"}, texts(t, got2, 2))
+}
+
+func TestTooLargeAGapAsksForAResync(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2", fastRedial, cometchat.WithMissedMessageRecovery(3))
+	got := newEvents[*cometchat.TextMessage]()
+	resync := newEvents[error]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	b.AddConnectionListener("r", cometchat.ConnectionListener{OnResyncRequired: resync.add})
+	conn := connEvents(b)
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "seen")
+	got.next(t)
+	srv.RefuseSockets(time.Hour)
+	srv.DropSockets("superhero2")
+	require.Equal(t, "disconnected", conn.next(t))
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, numbered("gap", 250)...)
+	srv.RefuseSockets(0)
+	require.ErrorContains(t, resync.next(t), "more than 3")
+}
+
+func TestServerRestartKeepsTheSession(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1", fastRedial)
+	b := loggedIn(t, srv, "superhero2", fastRedial)
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	conn := connEvents(b)
+	require.NoError(t, srv.Restart())
+	require.Equal(t, "disconnected", conn.next(t))
+	require.Equal(t, "connecting", conn.next(t))
+	require.Equal(t, "connected", conn.next(t))
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "after restart")
+	require.Equal(t, "after restart", got.next(t).Text)
+}
+
+func TestCloseWhileReconnectingIsQuick(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	b := loggedIn(t, srv, "superhero2")
+	conn := connEvents(b)
+	srv.RefuseSockets(time.Hour)
+	srv.DropSockets("superhero2")
+	require.Equal(t, "disconnected", conn.next(t))
+	start := time.Now()
+	require.NoError(t, b.Close())
+	require.NoError(t, b.Close(), "idempotent")
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("Close took %v", d)
+	}
+}
