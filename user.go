@@ -1,6 +1,7 @@
 package cometchat
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -38,6 +39,14 @@ type User struct {
 	DeactivatedAt int64
 	CreatedAt     int64
 	UpdatedAt     int64
+	// ConversationID is the caller's 1:1 conversation with this user, when
+	// the server sends it.
+	ConversationID string
+	// BlockedByMeAt and BlockedAt (Unix seconds) are set on blocked-user
+	// lists: when the caller blocked this user, and when this user blocked
+	// the caller.
+	BlockedByMeAt int64
+	BlockedAt     int64
 	// AuthToken is set on users returned by the admin API when CometChat
 	// includes one. It is never printed by String or LogValue.
 	AuthToken string
@@ -93,7 +102,30 @@ func userFromWire(w *wire.User) *User {
 	}
 }
 
+// userWire is wire.User plus the fields wire.User does not carry.
+type userWire struct {
+	wire.User
+	ConversationID wire.Str `json:"conversationId"`
+	BlockedByMeAt  wire.Int `json:"blockedByMeAt"`
+	BlockedAt      wire.Int `json:"blockedAt"`
+}
+
+func (w *userWire) user() *User {
+	u := userFromWire(&w.User)
+	u.ConversationID = string(w.ConversationID)
+	u.BlockedByMeAt = int64(w.BlockedByMeAt)
+	u.BlockedAt = int64(w.BlockedAt)
+	return u
+}
+
 func decodeUser(raw json.RawMessage) (*User, error) {
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' {
+		var w userWire
+		if err := json.Unmarshal(t, &w); err != nil {
+			return nil, err
+		}
+		return w.user(), nil
+	}
 	w, err := wire.DecodeUser(raw)
 	if err != nil {
 		return nil, err

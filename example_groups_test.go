@@ -1,0 +1,115 @@
+package cometchat_test
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/gocometchat/cometchat"
+	"github.com/gocometchat/cometchat/internal/fakeserver"
+)
+
+// exampleClient logs uid in (REST only) against srv.
+func exampleClient(ctx context.Context, srv *fakeserver.Server, uid string) *cometchat.Client {
+	c, err := cometchat.New(srv.Config().AppID,
+		cometchat.AppSettings{AdminHost: srv.BaseURL(), ClientHost: srv.BaseURL(), ManualSocketConnection: true},
+		cometchat.WithTLSConfig(&tls.Config{RootCAs: srv.CertPool()}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Login(ctx, uid, srv.Config().AuthKey); err != nil {
+		log.Fatal(err)
+	}
+	return c
+}
+
+// A password group: create it, let someone join with the password, and list
+// its members.
+func ExampleClient_JoinGroup() {
+	srv, err := fakeserver.New(fakeserver.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	owner := exampleClient(ctx, srv, "superhero1")
+	defer owner.Close()
+	guest := exampleClient(ctx, srv, "superhero2")
+	defer guest.Close()
+
+	g, err := owner.CreateGroup(ctx, cometchat.NewGroup("book-club", "Book club", cometchat.GroupTypePassword, "moby"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("created:", g.GUID, g.Scope, g.MembersCount)
+
+	_, err = guest.JoinGroup(ctx, "book-club", cometchat.GroupTypePassword, "dick")
+	fmt.Println("wrong password:", cometchat.IsCode(err, cometchat.CodeWrongGroupPassword))
+	g, err = guest.JoinGroup(ctx, "book-club", cometchat.GroupTypePassword, "moby")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("joined:", g.HasJoined, g.Scope, g.MembersCount)
+
+	req, err := owner.NewGroupMembersRequestBuilder("book-club").SetLimit(10).Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for m, err := range req.All(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("member:", m.UID, m.Scope)
+	}
+	// Output:
+	// created: book-club admin 1
+	// wrong password: true
+	// joined: true participant 2
+	// member: superhero1 admin
+	// member: superhero2 participant
+}
+
+// Users, two per page, sorted by name; All pages through them.
+func ExampleUsersRequest_All() {
+	srv, err := fakeserver.New(fakeserver.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := exampleClient(ctx, srv, "superhero1")
+	defer c.Close()
+
+	req, err := c.NewUsersRequestBuilder().SetLimit(2).SortBy(cometchat.UserSortByName).Build()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for u, err := range req.All(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(u.UID, u.Name)
+	}
+	// Output:
+	// superhero2 Captain America
+	// superhero5 Cyclops
+	// superhero1 Iron Man
+	// superhero3 Spiderman
+	// superhero4 Wolverine
+}
+
+// Validation happens before any request: a builder without a limit fails.
+func ExampleGroupsRequestBuilder_Build() {
+	c, err := cometchat.New("my-app", cometchat.AppSettings{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.NewGroupsRequestBuilder().Build()
+	fmt.Println(cometchat.IsCode(err, cometchat.CodeSetLimitIsCompulsory))
+	// Output: true
+}

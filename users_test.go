@@ -1,0 +1,389 @@
+package cometchat_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gocometchat/cometchat"
+	"github.com/gocometchat/cometchat/internal/fakeserver"
+)
+
+var seededUIDs = []string{"superhero1", "superhero2", "superhero3", "superhero4", "superhero5"}
+
+// restClient logs uid in without opening the socket: enough for REST calls.
+func restClient(t testing.TB, srv *fakeserver.Server, uid string) *cometchat.Client {
+	t.Helper()
+	c := newClient(t, srv, func(s *cometchat.AppSettings) { s.ManualSocketConnection = true })
+	_, err := c.Login(ctxT(t), uid, srv.Config().AuthKey)
+	require.NoError(t, err)
+	return c
+}
+
+// requireCode asserts that err is an *Error with code, or no error when code
+// is empty.
+func requireCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if code == "" {
+		require.NoError(t, err)
+		return
+	}
+	var e *cometchat.Error
+	require.ErrorAs(t, err, &e, "want %s", code)
+	require.Equal(t, code, e.Code, "error: %v", err)
+}
+
+func userUIDs(us []*cometchat.User) []string {
+	out := make([]string, 0, len(us))
+	for _, u := range us {
+		out = append(out, u.UID)
+	}
+	return out
+}
+
+func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		require.NoError(t, err)
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestUsersListPagesWithAll(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	c := restClient(t, srv, "superhero1")
+	ctx := ctxT(t)
+
+	req, err := c.NewUsersRequestBuilder().SetLimit(2).SortBy(cometchat.UserSortByName).Build()
+	require.NoError(t, err)
+	all := collect(t, req.All(ctx))
+	uids := userUIDs(all)
+	require.Len(t, uids, 5)
+	require.ElementsMatch(t, seededUIDs, uids, "no duplicates, nobody missing")
+	// Sorted by name: Captain America, Cyclops, Iron Man, Spiderman, Wolverine.
+	require.Equal(t, []string{"superhero2", "superhero5", "superhero1", "superhero3", "superhero4"}, uids)
+	for _, u := range all {
+		assert.NotEmpty(t, u.Name)
+		assert.Contains(t, []cometchat.UserStatus{cometchat.UserStatusOnline, cometchat.UserStatusOffline}, u.Status)
+	}
+
+	// FetchNext: 2, 2, 1, then empty pages for ever.
+	req, err = c.NewUsersRequestBuilder().SetLimit(2).Build()
+	require.NoError(t, err)
+	var sizes []int
+	for range 5 {
+		page, err := req.FetchNext(ctx)
+		require.NoError(t, err)
+		require.NotNil(t, page)
+		sizes = append(sizes, len(page))
+	}
+	require.Equal(t, []int{2, 2, 1, 0, 0}, sizes)
+	// All on an exhausted request yields nothing.
+	require.Empty(t, collect(t, req.All(ctx)))
+}
+
+func TestUsersListFilters(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	c := loggedIn(t, srv, "superhero1")
+	loggedIn(t, srv, "superhero2")
+	ctx := ctxT(t)
+
+	list := func(b *cometchat.UsersRequestBuilder) []string {
+		t.Helper()
+		req, err := b.SetLimit(100).Build()
+		require.NoError(t, err)
+		return userUIDs(collect(t, req.All(ctx)))
+	}
+	nb := c.NewUsersRequestBuilder
+
+	require.Equal(t, []string{"superhero3"}, list(nb().SetSearchKeyword("  spider ")))
+	require.ElementsMatch(t, seededUIDs, list(nb().SetSearchKeyword("superhero").SearchIn(cometchat.UserSearchFieldUID)))
+	require.Empty(t, list(nb().SetSearchKeyword("superhero").SearchIn(cometchat.UserSearchFieldName)))
+	require.ElementsMatch(t, []string{"superhero2", "superhero4"}, list(nb().SetUIDs("superhero2", "superhero4")))
+	require.ElementsMatch(t, []string{"superhero1", "superhero2"}, list(nb().SetStatus(cometchat.UserStatusOnline)))
+	require.ElementsMatch(t, []string{"superhero3", "superhero4", "superhero5"}, list(nb().SetStatus(cometchat.UserStatusOffline)))
+	require.ElementsMatch(t, seededUIDs, list(nb().SetRole("default")))
+	require.Empty(t, list(nb().SetRoles("nobody-has-this-role")))
+	require.Equal(t, []string{"superhero4", "superhero3", "superhero1", "superhero5", "superhero2"},
+		list(nb().SortBy(cometchat.UserSortByName).SortByOrder(cometchat.SortOrderDescending)))
+
+	online := list(nb().SortBy(cometchat.UserSortByStatus))
+	require.ElementsMatch(t, []string{"superhero1", "superhero2"}, online[:2], "online users first")
+
+	// Users found in lists have their caller-relative fields.
+	u, err := c.GetUser(ctx, "superhero2")
+	require.NoError(t, err)
+	require.Equal(t, "Captain America", u.Name)
+	require.Equal(t, cometchat.UserStatusOnline, u.Status)
+}
+
+// TestUsersQueryOnTheWire checks the query keys and their order (rest.md
+// §5.2.1) against a stub that records them.
+func TestUsersQueryOnTheWire(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var queries []string
+	c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.URL.Path+"?"+r.URL.RawQuery)
+		mu.Unlock()
+		_, _ = w.Write([]byte(`{"data":[],"meta":{"pagination":{"total":0,"count":0,"per_page":5,"current_page":1,"total_pages":1}}}`))
+	})
+	ctx := ctxT(t)
+	req, err := c.NewUsersRequestBuilder().SetLimit(5).SetSearchKeyword(" bob ").SetStatus(cometchat.UserStatusOnline).
+		HideBlockedUsers(true).SetRoles("a", "b").SetRole("c").SetTags("t1", "t2").FriendsOnly(true).WithTags(true).
+		SetUIDs("u1", "u2").SortBy(cometchat.UserSortByName).SortByOrder(cometchat.SortOrderDescending).
+		SearchIn(cometchat.UserSearchFieldName, cometchat.UserSearchFieldUID).Build()
+	require.NoError(t, err)
+	_, err = req.FetchNext(ctx)
+	require.NoError(t, err)
+
+	breq, err := c.NewBlockedUsersRequestBuilder().SetLimit(3).HasBlockedMe().SetSearchKeyword("x").Build()
+	require.NoError(t, err)
+	_, err = breq.FetchNext(ctx)
+	require.NoError(t, err)
+
+	greq, err := c.NewGroupsRequestBuilder().SetLimit(4).SetSearchKeyword("g").JoinedOnly(true).SetTags("a").WithTags(true).Build()
+	require.NoError(t, err)
+	_, err = greq.FetchNext(ctx)
+	require.NoError(t, err)
+
+	mreq, err := c.NewGroupMembersRequestBuilder("grp").SetLimit(30).SetSearchKeyword("m").
+		SetScopes(cometchat.GroupMemberScopeAdmin, cometchat.GroupMemberScopeModerator).Build()
+	require.NoError(t, err)
+	_, err = mreq.FetchNext(ctx)
+	require.NoError(t, err)
+
+	bmreq, err := c.NewBannedMembersRequestBuilder("grp").SetLimit(30).Build()
+	require.NoError(t, err)
+	_, err = bmreq.FetchNext(ctx)
+	require.NoError(t, err)
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, []string{
+		"/v3.0/users?per_page=5&searchKey=bob&status=available&hideBlockedUsers=1&roles=a%2Cb%2Cc&tags=t1%2Ct2&friendsOnly=1&withTags=1&uids=u1%2Cu2&sortBy=name&sortOrder=desc&searchIn=name%2Cuid&page=1",
+		"/v3.0/blockedusers?per_page=3&direction=hasBlockedMe&searchKey=x&page=1",
+		"/v3.0/groups?per_page=4&searchKey=g&hasJoined=1&tags=a&withTags=1&page=1",
+		"/v3.0/groups/grp/members?per_page=30&searchKey=m&scopes=admin%2Cmoderator&page=1",
+		"/v3.0/groups/grp/bannedusers?per_page=30&page=1",
+	}, queries)
+}
+
+func TestUsersBuildValidation(t *testing.T) {
+	t.Parallel()
+	c := stubClient(t, failOnCall(t))
+	ub := c.NewUsersRequestBuilder
+	cases := []struct {
+		name string
+		b    *cometchat.UsersRequestBuilder
+		code string
+	}{
+		{"no limit", ub(), cometchat.CodeSetLimitIsCompulsory},
+		{"negative limit", ub().SetLimit(-1), cometchat.CodeSetLimitIsCompulsory},
+		{"limit over 100", ub().SetLimit(101), cometchat.CodeSetLimitExceeded},
+		{"bad status", ub().SetLimit(10).SetStatus("away"), cometchat.CodeInvalidStatusValue},
+		{"bad uid", ub().SetLimit(10).SetUIDs("ok", "not ok"), cometchat.CodeInvalidUID},
+		{"bad sort key", ub().SetLimit(10).SortBy("age"), cometchat.CodeInvalidSortBy},
+		{"bad sort order", ub().SetLimit(10).SortByOrder("up"), cometchat.CodeInvalidSortByOrder},
+		{"bad search field", ub().SetLimit(10).SearchIn("email"), cometchat.CodeInvalidSearchIn},
+	}
+	for _, tc := range cases {
+		_, err := tc.b.Build()
+		requireCode(t, err, tc.code)
+	}
+	_, err := c.NewUsersRequestBuilder().SetLimit(100).Build()
+	require.NoError(t, err)
+
+	_, err = c.NewBlockedUsersRequestBuilder().Build()
+	requireCode(t, err, cometchat.CodeSetLimitIsCompulsory)
+	_, err = c.NewBlockedUsersRequestBuilder().SetLimit(10).SetDirection("sideways").Build()
+	requireCode(t, err, cometchat.CodeInvalidDirectionValue)
+	for _, d := range []cometchat.BlockedDirection{cometchat.BlockedDirectionBoth, cometchat.BlockedDirectionBlockedByMe, cometchat.BlockedDirectionHasBlockedMe} {
+		_, err = c.NewBlockedUsersRequestBuilder().SetLimit(10).SetDirection(d).Build()
+		require.NoError(t, err)
+	}
+
+	ctx := ctxT(t)
+	_, err = c.BlockUsers(ctx)
+	requireCode(t, err, cometchat.CodeEmptyUsersList)
+	_, err = c.UnblockUsers(ctx)
+	requireCode(t, err, cometchat.CodeEmptyUsersList)
+	_, err = c.BlockUsers(ctx, "superhero2", "bad uid")
+	requireCode(t, err, cometchat.CodeInvalidUID)
+	_, err = c.UnblockUsers(ctx, strings.Repeat("x", 101))
+	requireCode(t, err, cometchat.CodeInvalidUID)
+}
+
+func TestBlockUsersRoundTrip(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	c1 := restClient(t, srv, "superhero1")
+	c2 := restClient(t, srv, "superhero2")
+	ctx := ctxT(t)
+
+	res, err := c1.BlockUsers(ctx, "superhero2", "ghost")
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	require.True(t, res["superhero2"].Success)
+	require.Nil(t, res["superhero2"].Err)
+	require.False(t, res["ghost"].Success)
+	require.NotNil(t, res["ghost"].Err)
+	require.Equal(t, cometchat.CodeUIDNotFound, res["ghost"].Err.Code)
+
+	blocked := func(c *cometchat.Client, b *cometchat.BlockedUsersRequestBuilder) []*cometchat.User {
+		t.Helper()
+		req, err := b.SetLimit(10).Build()
+		require.NoError(t, err)
+		return collect(t, req.All(ctx))
+	}
+	byMe := blocked(c1, c1.NewBlockedUsersRequestBuilder().BlockedByMe())
+	require.Equal(t, []string{"superhero2"}, userUIDs(byMe))
+	require.True(t, byMe[0].BlockedByMe)
+	require.Empty(t, blocked(c1, c1.NewBlockedUsersRequestBuilder().HasBlockedMe()))
+
+	hasMe := blocked(c2, c2.NewBlockedUsersRequestBuilder().HasBlockedMe())
+	require.Equal(t, []string{"superhero1"}, userUIDs(hasMe))
+	require.True(t, hasMe[0].HasBlockedMe)
+	require.Equal(t, []string{"superhero1"}, userUIDs(blocked(c2, c2.NewBlockedUsersRequestBuilder().SetDirection(cometchat.BlockedDirectionBoth))))
+	require.Empty(t, blocked(c2, c2.NewBlockedUsersRequestBuilder().SetSearchKeyword("spider").SetDirection(cometchat.BlockedDirectionBoth)))
+
+	u, err := c1.GetUser(ctx, "superhero2")
+	require.NoError(t, err)
+	require.True(t, u.BlockedByMe)
+
+	// Hidden from both sides' user lists.
+	for c, other := range map[*cometchat.Client]string{c1: "superhero2", c2: "superhero1"} {
+		req, err := c.NewUsersRequestBuilder().SetLimit(10).HideBlockedUsers(true).Build()
+		require.NoError(t, err)
+		uids := userUIDs(collect(t, req.All(ctx)))
+		require.Len(t, uids, 4, "%v", uids)
+		require.False(t, slices.Contains(uids, other), "%v", uids)
+	}
+
+	res, err = c1.UnblockUsers(ctx, "superhero2")
+	require.NoError(t, err)
+	require.True(t, res["superhero2"].Success)
+	require.Empty(t, blocked(c1, c1.NewBlockedUsersRequestBuilder()))
+	u, err = c1.GetUser(ctx, "superhero2")
+	require.NoError(t, err)
+	require.False(t, u.BlockedByMe)
+}
+
+// TestUsersIteratorStopsOnRepeatedPage: a server that answers every page
+// with the same rows makes All fail with ERR_CURSOR_NOT_ADVANCING instead of
+// looping, for every page-numbered list.
+func TestUsersIteratorStopsOnRepeatedPage(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	hits := map[string]int{}
+	c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		page := map[string]any{
+			"data": []map[string]any{
+				{"uid": "a", "guid": "ga", "name": "A", "scope": "participant"},
+				{"uid": "b", "guid": "gb", "name": "B", "scope": "participant"},
+			},
+			"meta": map[string]any{"pagination": map[string]any{"total": 100, "count": 2, "per_page": 2, "current_page": 1, "total_pages": 50}},
+		}
+		_ = json.NewEncoder(w).Encode(page)
+	})
+	ctx := ctxT(t)
+	check := func(path string, seq func(func(string, error) bool)) {
+		t.Helper()
+		var got []string
+		var errs []error
+		for v, err := range seq {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			got = append(got, v)
+		}
+		require.Len(t, errs, 1, path)
+		requireCode(t, errs[0], "ERR_CURSOR_NOT_ADVANCING")
+		require.Equal(t, []string{"a", "b"}, got, path)
+		mu.Lock()
+		require.Equal(t, 2, hits[path], path)
+		mu.Unlock()
+	}
+	ureq, err := c.NewUsersRequestBuilder().SetLimit(2).Build()
+	require.NoError(t, err)
+	check("/v3.0/users", mapSeq(ureq.All(ctx), func(u *cometchat.User) string { return u.UID }))
+	breq, err := c.NewBlockedUsersRequestBuilder().SetLimit(2).Build()
+	require.NoError(t, err)
+	check("/v3.0/blockedusers", mapSeq(breq.All(ctx), func(u *cometchat.User) string { return u.UID }))
+	greq, err := c.NewGroupsRequestBuilder().SetLimit(2).Build()
+	require.NoError(t, err)
+	check("/v3.0/groups", mapSeq(greq.All(ctx), func(g *cometchat.Group) string { return strings.TrimPrefix(g.GUID, "g") }))
+	mreq, err := c.NewGroupMembersRequestBuilder("grp").SetLimit(2).Build()
+	require.NoError(t, err)
+	check("/v3.0/groups/grp/members", mapSeq(mreq.All(ctx), func(m *cometchat.GroupMember) string { return m.UID }))
+	bmreq, err := c.NewBannedMembersRequestBuilder("grp").SetLimit(2).Build()
+	require.NoError(t, err)
+	check("/v3.0/groups/grp/bannedusers", mapSeq(bmreq.All(ctx), func(m *cometchat.GroupMember) string { return m.UID }))
+
+	// After the failure the request is finished: FetchNext returns an empty page.
+	page, err := ureq.FetchNext(ctx)
+	require.NoError(t, err)
+	require.Empty(t, page)
+}
+
+func mapSeq[T any](seq func(func(T, error) bool), f func(T) string) func(func(string, error) bool) {
+	return func(yield func(string, error) bool) {
+		for v, err := range seq {
+			s := ""
+			if err == nil {
+				s = f(v)
+			}
+			if !yield(s, err) {
+				return
+			}
+		}
+	}
+}
+
+// stubClient returns a client logged in (without socket) against an httptest
+// TLS server: PUT /v3.0/me logs in, every other request goes to h.
+func stubClient(t testing.TB, h http.HandlerFunc) *cometchat.Client {
+	t.Helper()
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPut && r.URL.Path == "/v3.0/me" {
+			_, _ = w.Write([]byte(`{"data":{"uid":"superhero1","name":"Iron Man","settings":{}}}`))
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := cometchat.New("stub-app", cometchat.AppSettings{AdminHost: ts.URL + "/v3.0", ClientHost: ts.URL + "/v3.0",
+		ManualSocketConnection: true}, cometchat.WithHTTPClient(ts.Client()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	_, err = c.LoginWithAuthToken(ctxT(t), "stub-token")
+	require.NoError(t, err)
+	return c
+}
+
+// failOnCall is a handler for stubClient that fails the test on any call:
+// validation must happen before I/O.
+func failOnCall(t testing.TB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = w.Write([]byte(`{"error":{"code":"UNEXPECTED","message":"no request expected"}}`))
+	}
+}
