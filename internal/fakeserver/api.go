@@ -209,6 +209,31 @@ func (s *Server) AddMember(guid, uid, scope string) error {
 	return nil
 }
 
+// BanMember bans uid from guid (removing the membership, remembering its
+// scope for the unban rights), without an action message.
+func (s *Server) BanMember(guid, uid string) error {
+	guid, uid = normID(guid), normID(uid)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.st.groups[guid]
+	if g == nil {
+		return errGUIDNotFound(guid)
+	}
+	if s.st.user(uid) == nil {
+		return errUIDNotFound(uid)
+	}
+	if g.bans[uid] != nil {
+		return errAlreadyBanned(uid, guid)
+	}
+	scope := ""
+	if m := g.members[uid]; m != nil {
+		scope = m.scope
+	}
+	delete(g.members, uid)
+	g.bans[uid] = &banRec{uid: uid, scope: scope, bannedAt: s.now(), seq: s.st.nextSeq()}
+	return nil
+}
+
 // Groups lists the groups by guid.
 func (s *Server) Groups() []Group {
 	s.mu.Lock()
