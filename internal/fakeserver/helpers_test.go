@@ -600,3 +600,5 @@ func ids(msgs []msgOut) string {
 	}
 	return strings.Join(out, ",")
 }
+
+func jsonUnmarshal[T any](b []byte, v *T) error { return json.Unmarshal(b, v) }

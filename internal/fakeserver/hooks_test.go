@@ -1,0 +1,233 @@
+package fakeserver_test
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/gocometchat/cometchat/internal/fakeserver"
+)
+
+// hook calls a /_fake/ test hook with the auth key.
+func (h *harness) hook(method, path, body string) reply {
+	h.t.Helper()
+	return h.do(req{method: method, path: path, body: body, apiKey: testAuthKey, appID: "-"})
+}
+
+type affected struct {
+	Affected int `json:"affected"`
+}
+
+func hookReply[T any](t *testing.T, r reply) T {
+	t.Helper()
+	var v T
+	if r.Status != 200 || json.Unmarshal(r.Raw, &v) != nil {
+		t.Fatalf("hook reply %d %s", r.Status, r.Raw)
+	}
+	return v
+}
+
+// quiet asserts that no frame arrives within a short bound (for behaviour
+// that can only be observed as an absence).
+func (c *wsClient) quiet(what string) {
+	c.t.Helper()
+	select {
+	case f, open := <-c.frames:
+		if open {
+			c.t.Fatalf("%s: unexpected frame %s", what, f.raw)
+		}
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+func TestHookAuthAndState(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	fails(t, h.do(req{method: "GET", path: "/_fake/state", appID: "-"}), 401, "AUTH_ERR_EMPTY_APIKEY")
+	fails(t, h.do(req{method: "GET", path: "/_fake/state", apiKey: "bad", appID: "-"}), 401, "AUTH_ERR_APIKEY_NOT_FOUND")
+	fails(t, h.hook("GET", "/_fake/nothing", ""), 404, "ERR_API_NOT_FOUND")
+	_, _ = h.connect("superhero1", "NONE")
+	h.sendText(h.login("superhero2"), "user", "superhero1", "x")
+	st := hookReply[fakeserver.Stats](t, h.do(req{method: "GET", path: "/_fake/state", apiKey: testAPIKey, appID: "-"}))
+	if st != (fakeserver.Stats{Users: 5, Groups: 1, Messages: 1, Sockets: 1}) {
+		t.Fatalf("state: %+v", st)
+	}
+}
+
+func TestHookDropSockets(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	_, watcher := h.connect("superhero2", "ALL_USERS")
+	_, a := h.connect("superhero1", "NONE")
+	watcher.waitFor("online", func(f frame) bool { return f.Type == "presence" })
+	if got := hookReply[affected](t, h.hook("POST", "/_fake/sockets/drop?uid=superhero1", "")); got.Affected != 1 {
+		t.Fatalf("dropped %d", got.Affected)
+	}
+	for range a.frames {
+	}
+	watcher.waitFor("offline after drop", func(f frame) bool {
+		var b struct {
+			Action string `json:"action"`
+		}
+		return f.Type == "presence" && json.Unmarshal(f.Body, &b) == nil && b.Action == "offline"
+	})
+	if n := h.srv.DropSockets(""); n != 1 {
+		t.Fatalf("drop all: %d", n)
+	}
+}
+
+func TestHookHalfOpen(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	as, a := h.connect("superhero1", "NONE")
+	if got := hookReply[affected](t, h.hook("POST", "/_fake/sockets/halfopen?uid=SuperHero1", "")); got.Affected != 1 {
+		t.Fatalf("half-opened %d", got.Affected)
+	}
+	a.sendRaw([]byte(`{"action":"ping","ack":"true"}`))
+	h.sendText(h.login("superhero2"), "user", "superhero1", "lost")
+	a.quiet("half-open socket")
+	if h.srv.Sockets("superhero1") != 1 {
+		t.Fatal("the half-open socket must stay registered")
+	}
+	// the client gives up (as on a missed pong) and reconnects
+	a.close()
+	if err := h.srv.WaitForSockets(ctxTimeout(t), "superhero1", 0); err != nil {
+		t.Fatal(err)
+	}
+	a2 := h.dial()
+	a2.auth(as, "NONE")
+	a2.sendRaw([]byte(`{"action":"ping","ack":"true"}`))
+	a2.waitFor("pong on the new socket", func(f frame) bool { return f.Action == "pong" })
+}
+
+func TestHookRestartKeepsStateAndPort(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	addr := h.srv.Addr()
+	as, a := h.connect("superhero1", "NONE")
+	h.sendText(as, "user", "superhero2", "before")
+	hookReply[struct{}](t, h.hook("POST", "/_fake/restart", ""))
+	for range a.frames {
+	}
+	if h.srv.Addr() != addr || h.srv.Sockets("superhero1") != 0 {
+		t.Fatal("restart changed the port or kept sockets")
+	}
+	msgs, _ := h.list(as, "users/superhero2/messages?per_page=10&affix=prepend")
+	if ids(msgs) != "1" {
+		t.Fatalf("state lost: %s", ids(msgs))
+	}
+	a2 := h.dial()
+	a2.auth(as, "NONE")
+	if err := h.srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	for range a2.frames {
+	}
+	ok(t, h.do(req{method: "GET", path: "me", token: as.token}), &userOut{})
+}
+
+func TestHookFaults(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	s := h.login("superhero1")
+	id := hookReply[struct {
+		ID string `json:"id"`
+	}](t, h.hook("POST", "/_fake/faults", `{"pathPrefix":"/v3.0/messages","method":"POST","status":429,"retryAfter":2,"count":2}`))
+	if id.ID == "" {
+		t.Fatal("no fault id")
+	}
+	for i := 0; i < 2; i++ {
+		r := h.do(req{method: "POST", path: "/messages", token: s.token, body: `{"receiver":"superhero2","receiverType":"user",
+			"category":"message","type":"text","data":{"text":"x"}}`})
+		fails(t, r, 429, "ERR_TOO_MANY_REQUESTS")
+		if r.Header.Get("Retry-After") != "2" || r.Header.Get("X-Rate-Limit-Reset") == "" {
+			t.Fatalf("headers: %v", r.Header)
+		}
+	}
+	h.sendText(s, "user", "superhero2", "third time lucky")
+	// GETs are not affected by a POST fault; a 503 with a custom code
+	h.srv.AddFault(fakeserver.Fault{PathPrefix: "/users", Status: 503, Code: "ERR_OUT_OF_ORDER"})
+	fails(t, h.do(req{method: "GET", path: "users/superhero2", token: s.token}), 503, "ERR_OUT_OF_ORDER")
+	hookReply[struct{}](t, h.hook("DELETE", "/_fake/faults", ""))
+	ok(t, h.do(req{method: "GET", path: "users/superhero2", token: s.token}), &userOut{})
+}
+
+func TestHookFramesAndSocketControls(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	as, a := h.connect("superhero1", "NONE")
+	got := hookReply[affected](t, h.hook("POST", "/_fake/frames?uid=superhero1", `{"type":"message","body":{"id":"x"}} trailing`))
+	if got.Affected != 1 {
+		t.Fatalf("frames: %+v", got)
+	}
+	if f := a.waitFor("raw frame", func(frame) bool { return true }); string(f.raw) != `{"type":"message","body":{"id":"x"}} trailing` {
+		t.Fatalf("raw frame %q", f.raw)
+	}
+	// delayed frames still arrive in order
+	hookReply[struct{}](t, h.hook("POST", "/_fake/sockets/delay?uid=superhero1&ms=50", ""))
+	a.sendRaw([]byte(`{"action":"ping","ack":"true"}`))
+	start := time.Now()
+	a.waitFor("delayed pong", func(f frame) bool { return f.Action == "pong" })
+	if time.Since(start) < 50*time.Millisecond {
+		t.Fatal("pong was not delayed")
+	}
+	h.srv.DelayFrames("superhero1", 0)
+	// refused upgrades, then accepted again
+	hookReply[struct{}](t, h.hook("POST", "/_fake/sockets/refuse?seconds=60", ""))
+	d := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: h.srv.CertPool()}, HandshakeTimeout: waitTimeout}
+	conn, resp, err := d.Dial(h.srv.WebSocketURL(), nil)
+	if err == nil {
+		conn.Close()
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if err == nil || resp == nil || resp.StatusCode != 503 {
+		t.Fatalf("refused dial: %v", err)
+	}
+	h.srv.RefuseSockets(0)
+	// the next auth of a user fails on request
+	hookReply[struct{}](t, h.hook("POST", "/_fake/auth/fail?uid=superhero1&count=1", ""))
+	c := h.dial()
+	c.authWith(as, "NONE", nil)
+	if f := c.waitFor("auth reply", func(f frame) bool { return f.Type == "auth" }); !json.Valid(f.Body) ||
+		decode[struct {
+			Code string `json:"code"`
+		}](t, f.Body).Code != "401" {
+		t.Fatalf("forced auth failure: %s", f.raw)
+	}
+	// revoked tokens log the SDK out
+	n := hookReply[affected](t, h.hook("POST", "/_fake/tokens/revoke?uid=superhero1", ""))
+	if n.Affected < 1 {
+		t.Fatalf("revoked %d", n.Affected)
+	}
+	fails(t, h.do(req{method: "GET", path: "me", token: as.token}), 401, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND")
+}
+
+func TestRateLimits(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	h := newHarness(t, fakeserver.Config{Now: clk.Now, RateLimits: fakeserver.RateLimits{Enforce: true, Standard: 3, MessagesPerUser: 2}})
+	s := h.login("superhero1") // core operations: not counted against Standard
+	for i := 0; i < 3; i++ {
+		r := h.do(req{method: "GET", path: "users/superhero2", token: s.token})
+		ok(t, r, &userOut{})
+		if r.Header.Get("X-Rate-Limit") != "3" || r.Header.Get("X-Rate-Limit-Remaining") != strconv.Itoa(2-i) {
+			t.Fatalf("headers %d: %v", i, r.Header)
+		}
+	}
+	r := h.do(req{method: "GET", path: "users/superhero2", token: s.token})
+	fails(t, r, 429, "ERR_TOO_MANY_REQUESTS")
+	if r.Header.Get("Retry-After") != "60" || r.Header.Get("X-Rate-Limit-Reset") != strconv.FormatInt(clk.Now().Unix()+60, 10) {
+		t.Fatalf("429 headers: %v", r.Header)
+	}
+	clk.advance(time.Minute)
+	h.sendText(s, "user", "superhero2", "1")
+	h.sendText(s, "user", "superhero2", "2")
+	fails(t, h.do(req{method: "POST", path: "messages", token: s.token, body: `{"receiver":"superhero2","receiverType":"user",
+		"category":"message","type":"text","data":{"text":"3"}}`}), 429, "ERR_TOO_MANY_REQUESTS")
+}
