@@ -1,8 +1,13 @@
 package cometchat
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"time"
+
+	"github.com/gocometchat/cometchat/internal/rest"
 
 	"github.com/gocometchat/cometchat/internal/wire"
 )
@@ -122,6 +127,9 @@ func (c *Client) stopCallTimerLocked() {
 func (c *Client) deliverCall(call *Call) {
 	me := c.LoggedInUser()
 	isInitiator := me != nil && call.CallInitiator != nil && call.CallInitiator.UID == me.UID
+	if !c.trackIncomingCall(call, isInitiator) {
+		return
+	}
 	var pick func(l CallListener) func(*Call)
 	switch call.Status {
 	case CallStatusInitiated:
@@ -130,8 +138,14 @@ func (c *Client) deliverCall(call *Call) {
 		}
 		pick = func(l CallListener) func(*Call) { return l.OnIncomingCallReceived }
 	case CallStatusOngoing:
+		if call.ReceiverType == ReceiverTypeGroup && !isInitiator {
+			return
+		}
 		pick = func(l CallListener) func(*Call) { return l.OnOutgoingCallAccepted }
 	case CallStatusRejected, CallStatusBusy:
+		if call.ReceiverType == ReceiverTypeGroup && !isInitiator {
+			return
+		}
 		pick = func(l CallListener) func(*Call) { return l.OnOutgoingCallRejected }
 	case CallStatusUnanswered:
 		if isInitiator {
@@ -151,4 +165,243 @@ func (c *Client) deliverCall(call *Call) {
 			c.disp.guard(func() { f(call) })
 		}
 	}
+}
+
+type callBody struct {
+	Type         CallType        `json:"type"`
+	ReceiverType ReceiverType    `json:"receiverType"`
+	Category     MessageCategory `json:"category"`
+	Status       CallStatus      `json:"status"`
+	Receiver     string          `json:"receiver"`
+	Metadata     map[string]any  `json:"metadata,omitempty"`
+}
+
+type callUpdate struct {
+	Status   CallStatus `json:"status"`
+	JoinedAt int64      `json:"joinedAt,omitempty"`
+}
+
+// ActiveCall returns the call this client initiated or accepted and that has
+// not ended, or nil (Cordova: getActiveCall).
+func (c *Client) ActiveCall() *Call {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.calls.active == nil {
+		return nil
+	}
+	cp := *c.calls.active
+	return &cp
+}
+
+// InitiateCall starts a call to a user or a group (Cordova: initiateCall).
+// It rings until answered or until the call timeout (WithCallTimeout, 45 s by
+// default), when the client marks it unanswered and reports it to its own
+// CallListeners as OnOutgoingCallRejected.
+func (c *Client) InitiateCall(ctx context.Context, call *Call) (*Call, error) {
+	if call == nil {
+		return nil, errorf(CodeMissingParameters, "a call is required")
+	}
+	if err := checkReceiver(call.ReceiverID, call.ReceiverType); err != nil {
+		return nil, err
+	}
+	typ := call.CallType
+	if typ == "" {
+		typ = CallType(call.Type)
+	}
+	if typ != CallTypeAudio && typ != CallTypeVideo {
+		return nil, errorf(CodeMissingParameters, "the call type must be audio or video, not %q", typ)
+	}
+	c.mu.Lock()
+	busy := c.calls.active != nil
+	c.mu.Unlock()
+	if busy {
+		return nil, errorf(CodeCallAlreadyInitiated, "a call is already active; end it first")
+	}
+	resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodPost, Path: "calls", Body: callBody{Type: typ,
+		ReceiverType: call.ReceiverType, Category: CategoryCall, Status: CallStatusInitiated, Receiver: call.ReceiverID, Metadata: call.Metadata}})
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeCallData(resp.Data)
+	if err != nil {
+		return nil, err
+	}
+	c.noteSeen(out.ID)
+	c.mu.Lock()
+	if c.calls.active != nil {
+		c.mu.Unlock()
+		return out, errorf(CodeCallAlreadyInitiated, "another call became active meanwhile")
+	}
+	c.calls.active = out
+	c.stopCallTimerLocked()
+	sid := out.SessionID
+	c.calls.timer = time.AfterFunc(c.o.callTimeout, func() { c.callTimedOut(sid) })
+	c.mu.Unlock()
+	return out, nil
+}
+
+// callTimedOut marks an unanswered outgoing call, as the Cordova SDK does
+// after 45 s.
+func (c *Client) callTimedOut(sessionID string) {
+	c.mu.Lock()
+	a := c.calls.active
+	if a == nil || a.SessionID != sessionID || a.Status != CallStatusInitiated || c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.calls.active, c.calls.timer = nil, nil
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := c.updateCall(ctx, sessionID, callUpdate{Status: CallStatusUnanswered})
+	if err != nil {
+		// Accepted meanwhile, or already over: the server refuses, and the
+		// call is only forgotten locally (as in the Cordova SDK).
+		c.log.Debug("cometchat: unanswered call not recorded", "session", sessionID, "err", err)
+		return
+	}
+	ls := c.ls.call.snapshot()
+	c.disp.push(func() {
+		for _, l := range ls {
+			if l.OnOutgoingCallRejected != nil {
+				c.disp.guard(func() { l.OnOutgoingCallRejected(out) })
+			}
+		}
+	})
+}
+
+// AcceptCall accepts an incoming call (Cordova: acceptCall); it becomes the
+// active call.
+func (c *Client) AcceptCall(ctx context.Context, sessionID string) (*Call, error) {
+	if blank(sessionID) {
+		return nil, errorf(CodeMissingParameters, "a session ID is required")
+	}
+	c.mu.Lock()
+	a := c.calls.active
+	c.mu.Unlock()
+	if a != nil && a.SessionID != sessionID {
+		return nil, errorf(CodeCallInProgress, "another call is active; end it first")
+	}
+	out, err := c.updateCall(ctx, sessionID, callUpdate{Status: CallStatusOngoing})
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.calls.active = out
+	c.mu.Unlock()
+	return out, nil
+}
+
+// RejectCall answers a call with rejected (callee declines), busy (callee is
+// busy) or cancelled (caller withdraws); any other status ends the call
+// (Cordova: rejectCall).
+func (c *Client) RejectCall(ctx context.Context, sessionID string, status CallStatus) (*Call, error) {
+	switch status {
+	case CallStatusRejected, CallStatusBusy, CallStatusCancelled:
+	default:
+		return c.EndCall(ctx, sessionID)
+	}
+	if blank(sessionID) {
+		return nil, errorf(CodeMissingParameters, "a session ID is required")
+	}
+	out, err := c.updateCall(ctx, sessionID, callUpdate{Status: status})
+	c.forgetCall(sessionID)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EndCall ends an ongoing call (Cordova: endCall). The active call is cleared
+// even when the server call fails.
+func (c *Client) EndCall(ctx context.Context, sessionID string) (*Call, error) {
+	if blank(sessionID) {
+		return nil, errorf(CodeMissingParameters, "a session ID is required")
+	}
+	var joinedAt int64
+	c.mu.Lock()
+	if a := c.calls.active; a != nil && a.SessionID == sessionID {
+		joinedAt = a.JoinedAt
+	}
+	c.mu.Unlock()
+	out, err := c.updateCall(ctx, sessionID, callUpdate{Status: CallStatusEnded, JoinedAt: joinedAt})
+	c.forgetCall(sessionID)
+	return out, err
+}
+
+func (c *Client) forgetCall(sessionID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if a := c.calls.active; a != nil && a.SessionID == sessionID {
+		c.calls.active = nil
+		c.stopCallTimerLocked()
+	}
+}
+
+func (c *Client) updateCall(ctx context.Context, sessionID string, u callUpdate) (*Call, error) {
+	resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodPut, Path: "calls/" + url.PathEscape(sessionID), Body: u})
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeCallData(resp.Data)
+	if err != nil {
+		return nil, err
+	}
+	c.noteSeen(out.ID)
+	return out, nil
+}
+
+func decodeCallData(raw json.RawMessage) (*Call, error) {
+	m, err := decodeMessage(raw)
+	if err != nil {
+		return nil, &Error{Code: CodeFailedToFetch, Message: "the server sent a call that cannot be read", Err: err}
+	}
+	call, ok := m.(*Call)
+	if !ok {
+		return nil, &Error{Code: CodeFailedToFetch, Message: "the server answered a call with another kind of message"}
+	}
+	return call, nil
+}
+
+// trackIncomingCall keeps the active call in step with what the other
+// parties did, and answers busy when asked to ring while in a call. It
+// reports whether the listeners should hear about this call message.
+func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
+	c.mu.Lock()
+	a := c.calls.active
+	same := a != nil && a.SessionID == call.SessionID
+	switch call.Status {
+	case CallStatusInitiated:
+		if !isInitiator && a != nil && !same && !c.o.noAutoBusy {
+			c.mu.Unlock()
+			c.log.Debug("cometchat: busy: answering an incoming call while in another", "session", call.SessionID)
+			c.bg.Add(1)
+			go func() {
+				defer c.bg.Done()
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				if _, err := c.updateCall(ctx, call.SessionID, callUpdate{Status: CallStatusBusy}); err != nil {
+					c.log.Debug("cometchat: busy answer failed", "err", err)
+				}
+			}()
+			return false
+		}
+	case CallStatusOngoing:
+		if same {
+			a.Status = CallStatusOngoing
+			if a.JoinedAt == 0 {
+				a.JoinedAt = call.JoinedAt
+			}
+			c.stopCallTimerLocked()
+		}
+	case CallStatusRejected, CallStatusBusy, CallStatusCancelled, CallStatusUnanswered, CallStatusEnded:
+		// In a group call one member's rejection concerns that member only.
+		memberOnly := call.ReceiverType == ReceiverTypeGroup && (call.Status == CallStatusRejected || call.Status == CallStatusBusy)
+		if same && !memberOnly {
+			c.calls.active = nil
+			c.stopCallTimerLocked()
+		}
+	}
+	c.mu.Unlock()
+	return true
 }

@@ -219,6 +219,7 @@ type Client struct {
 	log       *slog.Logger
 	ls        listeners
 	disp      *dispatcher
+	bg        sync.WaitGroup // background work (busy answers)
 
 	mu        sync.Mutex
 	user      *User
@@ -718,6 +719,7 @@ func (c *Client) localLogout(fire bool) {
 	c.conn = nil
 	c.user, c.authToken, c.jwt, c.server = nil, "", "", nil
 	c.typing = map[string]string{}
+	c.stopCallTimerLocked()
 	c.calls = callState{}
 	c.mu.Unlock()
 	if fire && hadUser {
@@ -751,6 +753,7 @@ func (c *Client) Close() error {
 	if conn != nil {
 		conn.Stop()
 	}
+	c.bg.Wait()
 	c.disp.close()
 	c.rest.HTTP.CloseIdleConnections()
 	return nil

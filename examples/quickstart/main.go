@@ -13,15 +13,12 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/examples/internal/backend"
 )
 
 func main() {
@@ -30,53 +27,25 @@ func main() {
 	}
 }
 
-type backend struct {
-	appID, authKey string
-	settings       cometchat.AppSettings
-	opts           []cometchat.Option
-	close          func()
-}
-
-func connect() (*backend, error) {
-	appID, region, authKey := os.Getenv("COMETCHAT_APP_ID"), os.Getenv("COMETCHAT_REGION"), os.Getenv("COMETCHAT_AUTH_KEY")
-	if appID != "" && region != "" && authKey != "" {
-		fmt.Println("# talking to CometChat, app", appID, "region", region)
-		return &backend{appID: appID, authKey: authKey, close: func() {},
-			settings: cometchat.AppSettings{Region: cometchat.Region(region)}}, nil
-	}
-	srv, err := fakeserver.New(fakeserver.Config{})
-	if err != nil {
-		return nil, err
-	}
-	fmt.Println("# talking to the bundled fake server at", srv.Addr())
-	cfg := srv.Config()
-	return &backend{appID: cfg.AppID, authKey: cfg.AuthKey, close: func() { _ = srv.Close() },
-		settings: cometchat.AppSettings{AdminHost: srv.BaseURL(), ClientHost: srv.BaseURL()},
-		opts:     []cometchat.Option{cometchat.WithTLSConfig(&tls.Config{RootCAs: srv.CertPool()})}}, nil
-}
-
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	be, err := connect()
+	be, err := backend.Connect()
 	if err != nil {
 		return err
 	}
-	defer be.close()
-	uids := []string{"superhero1", "superhero2"}
-	if v := os.Getenv("COMETCHAT_UIDS"); v != "" {
-		uids = strings.Split(v, ",")
-		if len(uids) != 2 {
-			return fmt.Errorf("COMETCHAT_UIDS needs two UIDs, got %q", v)
-		}
+	defer be.Close()
+	uids, err := backend.UIDs("superhero1", "superhero2")
+	if err != nil {
+		return err
 	}
 
-	alice, err := cometchat.New(be.appID, be.settings, be.opts...)
+	alice, err := be.NewClient()
 	if err != nil {
 		return err
 	}
 	defer alice.Close()
-	bob, err := cometchat.New(be.appID, be.settings, be.opts...)
+	bob, err := be.NewClient()
 	if err != nil {
 		return err
 	}
@@ -103,11 +72,11 @@ func run() error {
 		OnMessagesRead:        func(r *cometchat.MessageReceipt) { reads <- r },
 	})
 
-	a, err := alice.Login(ctx, uids[0], be.authKey)
+	a, err := alice.Login(ctx, uids[0], be.AuthKey)
 	if err != nil {
 		return fmt.Errorf("login %s: %w", uids[0], err)
 	}
-	b, err := bob.Login(ctx, uids[1], be.authKey)
+	b, err := bob.Login(ctx, uids[1], be.AuthKey)
 	if err != nil {
 		return fmt.Errorf("login %s: %w", uids[1], err)
 	}
