@@ -216,13 +216,17 @@ func (s *Server) Config() Config { return s.cfg }
 // every websocket, and waits for the server's goroutines. It is idempotent.
 func (s *Server) Close() error {
 	s.lifeMu.Lock()
-	defer s.lifeMu.Unlock()
 	if s.closed {
+		s.lifeMu.Unlock()
 		return nil
 	}
 	s.closed = true
 	err := s.srv.Close()
-	<-s.serveDone
+	serveDone := s.serveDone
+	// lifeMu is released before waiting for handlers: a /_fake/restart in
+	// flight needs it to find out that the server is closed.
+	s.lifeMu.Unlock()
+	<-serveDone
 	s.gateMu.Lock()
 	s.stopping = true
 	for s.inflight > 0 {
