@@ -144,7 +144,7 @@ func (c *Client) ConversationFromMessage(m Message) (*Conversation, error) {
 		}
 		return cv, nil
 	}
-	var other Entity = b.Receiver
+	other := b.Receiver
 	if b.Sender != nil && !strings.EqualFold(b.Sender.UID, me.UID) {
 		other = b.Sender
 	}

@@ -2,24 +2,23 @@ package cometchat_test
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log"
 	"time"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 // exampleClient logs uid in (REST only) against srv.
-func exampleClient(ctx context.Context, srv *fakeserver.Server, uid string) *cometchat.Client {
-	c, err := cometchat.New(srv.Config().AppID,
-		cometchat.AppSettings{AdminHost: srv.BaseURL(), ClientHost: srv.BaseURL(), ManualSocketConnection: true},
-		cometchat.WithTLSConfig(&tls.Config{RootCAs: srv.CertPool()}))
+func exampleClient(ctx context.Context, srv *cometchattest.Server, uid string) *cometchat.Client {
+	settings := srv.AppSettings()
+	settings.ManualSocketConnection = true
+	c, err := cometchat.New(srv.AppID(), settings, srv.ClientOptions()...)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := c.Login(ctx, uid, srv.Config().AuthKey); err != nil {
+	if _, err := c.Login(ctx, uid, srv.AuthKey()); err != nil {
 		log.Fatal(err)
 	}
 	return c
@@ -28,7 +27,7 @@ func exampleClient(ctx context.Context, srv *fakeserver.Server, uid string) *com
 // A password group: create it, let someone join with the password, and list
 // its members.
 func ExampleClient_JoinGroup() {
-	srv, err := fakeserver.New(fakeserver.Config{})
+	srv, err := cometchattest.Start()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -74,7 +73,7 @@ func ExampleClient_JoinGroup() {
 
 // Users, two per page, sorted by name; All pages through them.
 func ExampleUsersRequest_All() {
-	srv, err := fakeserver.New(fakeserver.Config{})
+	srv, err := cometchattest.Start()
 	if err != nil {
 		log.Fatal(err)
 	}

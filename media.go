@@ -106,7 +106,7 @@ func (c *Client) SendMediaMessage(ctx context.Context, m *MediaMessage) (*MediaM
 	var closers []io.Closer
 	defer func() {
 		for _, cl := range closers {
-			cl.Close()
+			_ = cl.Close()
 		}
 	}()
 	for i, f := range m.Files {
@@ -136,7 +136,7 @@ func (c *Client) SendMediaMessage(ctx context.Context, m *MediaMessage) (*MediaM
 	go func() {
 		pw.CloseWithError(writeMediaForm(mw, m, string(dataJSON), files))
 	}()
-	defer pr.Close()
+	defer func() { _ = pr.Close() }()
 	resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodPost, Path: messagePath(m.ParentMessageID),
 		Raw: pr, ContentType: mw.FormDataContentType()})
 	if err != nil {

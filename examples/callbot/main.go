@@ -45,7 +45,7 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		defer c.Close()
+		defer func() { _ = c.Close() }()
 		if _, err := c.Login(ctx, uid, be.AuthKey); err != nil {
 			return fmt.Errorf("login %s: %w", uid, err)
 		}

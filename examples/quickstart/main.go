@@ -44,12 +44,12 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer alice.Close()
+	defer func() { _ = alice.Close() }()
 	bob, err := be.NewClient()
 	if err != nil {
 		return err
 	}
-	defer bob.Close()
+	defer func() { _ = bob.Close() }()
 
 	// Bob answers every message and marks it read; Alice waits for the answers.
 	received := make(chan *cometchat.TextMessage, 10)

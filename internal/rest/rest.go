@@ -190,7 +190,7 @@ func (c *Caller) once(ctx context.Context, r *Request) (*Response, error) {
 		}
 		return nil, &APIError{Code: CodeFailedToFetch, Message: "there is an issue with the API request", Cause: scrubURLError(err)}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	limit := c.MaxResponseBytes
 	if limit <= 0 {
 		limit = 64 << 20

@@ -27,14 +27,14 @@ type Backend struct {
 func Connect() (*Backend, error) {
 	appID, region, authKey := os.Getenv("COMETCHAT_APP_ID"), os.Getenv("COMETCHAT_REGION"), os.Getenv("COMETCHAT_AUTH_KEY")
 	if appID != "" && region != "" && authKey != "" {
-		fmt.Println("# talking to CometChat, app", appID, "region", region)
+		fmt.Fprintln(os.Stderr, "# talking to CometChat, app", appID, "region", region)
 		return &Backend{AppID: appID, AuthKey: authKey, Settings: cometchat.AppSettings{Region: cometchat.Region(region)}}, nil
 	}
 	srv, err := cometchattest.Start()
 	if err != nil {
 		return nil, err
 	}
-	fmt.Println("# talking to the bundled fake server at", srv.Addr())
+	fmt.Fprintln(os.Stderr, "# talking to the bundled fake server at", srv.Addr())
 	return &Backend{AppID: srv.AppID(), AuthKey: srv.AuthKey(), Settings: srv.AppSettings(), Options: srv.ClientOptions(), Fake: srv}, nil
 }
 
