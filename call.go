@@ -193,6 +193,10 @@ func (c *Client) ActiveCall() *Call {
 	return &cp
 }
 
+// ClearActiveCall forgets the active call locally, without telling the
+// server (for a call that ended elsewhere, e.g. after a crash).
+func (c *Client) ClearActiveCall() { c.forgetCall("") }
+
 // InitiateCall starts a call to a user or a group (Cordova: initiateCall).
 // It rings until answered or until the call timeout (WithCallTimeout, 45 s by
 // default), when the client marks it unanswered and reports it to its own
@@ -329,10 +333,11 @@ func (c *Client) EndCall(ctx context.Context, sessionID string) (*Call, error) {
 	return out, err
 }
 
+// forgetCall clears the active call if it is sessionID ("" for any).
 func (c *Client) forgetCall(sessionID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if a := c.calls.active; a != nil && a.SessionID == sessionID {
+	if a := c.calls.active; a != nil && (sessionID == "" || a.SessionID == sessionID) {
 		c.calls.active = nil
 		c.stopCallTimerLocked()
 	}

@@ -73,6 +73,9 @@ func TestCallAcceptedThenEnded(t *testing.T) {
 	_, err = a.InitiateCall(ctx, cometchat.NewCall("superhero3", cometchat.CallTypeAudio, cometchat.ReceiverTypeUser))
 	require.True(t, cometchat.IsCode(err, cometchat.CodeCallAlreadyInitiated))
 
+	a.ClearActiveCall()
+	require.Nil(t, a.ActiveCall())
+
 	ended, err := a.EndCall(ctx, out.SessionID)
 	require.NoError(t, err)
 	require.Equal(t, cometchat.CallStatusEnded, ended.Status)

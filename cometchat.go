@@ -259,7 +259,7 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 		o.queueSize = 10000
 	}
 	if o.callTimeout <= 0 {
-		o.callTimeout = 45 * time.Second
+		o.callTimeout = DefaultCallTimeout
 	}
 	if o.recoveryMax == 0 && !o.noRecovery {
 		o.recoveryMax = 10000

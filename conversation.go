@@ -230,7 +230,7 @@ func (b *ConversationsRequestBuilder) SetGroupTags(tags ...string) *Conversation
 
 // Build validates the query.
 func (b *ConversationsRequestBuilder) Build() (*ConversationsRequest, error) {
-	per, err := limitKV(b.limit, 50)
+	per, err := limitKV(b.limit, MaxConversationsLimit)
 	if err != nil {
 		return nil, err
 	}

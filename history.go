@@ -164,7 +164,7 @@ func appendUnique(list []string, v string) []string {
 
 // Build validates the query (Cordova: build).
 func (b *MessagesRequestBuilder) Build() (*MessagesRequest, error) {
-	per, err := limitKV(b.limit, 100)
+	per, err := limitKV(b.limit, MaxMessagesLimit)
 	if err != nil {
 		return nil, err
 	}

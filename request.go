@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/gocometchat/cometchat/internal/rest"
 	"github.com/gocometchat/cometchat/internal/wire"
@@ -167,3 +168,19 @@ func listKV(key string, vs []string) []rest.KV {
 	}
 	return []rest.KV{{Key: key, Value: s}}
 }
+
+// Limits and defaults of the Cordova SDK (DEFAULT_VALUES).
+const (
+	// MaxMessagesLimit is the largest MessagesRequestBuilder.SetLimit.
+	MaxMessagesLimit = 100
+	// MaxUsersLimit is the largest UsersRequestBuilder.SetLimit.
+	MaxUsersLimit = 100
+	// MaxGroupsLimit is the largest GroupsRequestBuilder.SetLimit (members and
+	// banned members too).
+	MaxGroupsLimit = 100
+	// MaxConversationsLimit is the largest ConversationsRequestBuilder.SetLimit.
+	MaxConversationsLimit = 50
+	// DefaultCallTimeout is how long an outgoing call rings before it is
+	// marked unanswered (WithCallTimeout changes it).
+	DefaultCallTimeout = 45 * time.Second
+)
