@@ -419,6 +419,12 @@ type textBody struct {
 	Tags         []string        `json:"tags,omitempty"`
 }
 
+// textBodyOf is the REST body of a text message.
+func textBodyOf(m *TextMessage) textBody {
+	return textBody{MUID: m.MUID, Type: MessageTypeText, ReceiverType: m.ReceiverType, Category: CategoryMessage,
+		Data: textData{Text: m.Text, Metadata: m.Metadata}, Text: m.Text, Receiver: m.ReceiverID, Tags: m.Tags}
+}
+
 type textData struct {
 	Text     string         `json:"text"`
 	Metadata map[string]any `json:"metadata,omitempty"`
@@ -464,9 +470,7 @@ func (c *Client) SendMessage(ctx context.Context, m *TextMessage) (*TextMessage,
 	if m.MUID == "" {
 		m.MUID = newMUID()
 	}
-	body := textBody{MUID: m.MUID, Type: MessageTypeText, ReceiverType: m.ReceiverType, Category: CategoryMessage,
-		Data: textData{Text: m.Text, Metadata: m.Metadata}, Text: m.Text, Receiver: m.ReceiverID, Tags: m.Tags}
-	out, err := c.postMessage(ctx, m.ParentMessageID, body)
+	out, err := c.postMessage(ctx, m.ParentMessageID, textBodyOf(m))
 	if err != nil {
 		return nil, err
 	}

@@ -68,9 +68,7 @@ func (c *Client) typingSignal(ctx context.Context, t *TypingIndicator, action st
 	if last == action {
 		return nil
 	}
-	err = c.sendFrame(ctx, outFrame{AppID: c.appID, Receiver: t.ReceiverID, ReceiverType: string(t.ReceiverType),
-		DeviceID: c.sessionID, Type: "typing_indicator", Sender: me.UID,
-		Body: signalBody{Action: action, User: bodyOfUser(me, true), Metadata: t.Metadata}})
+	err = c.sendFrame(ctx, c.typingFrame(me, t, action))
 	if err == nil {
 		c.mu.Lock()
 		c.typing[t.ReceiverID] = action
@@ -143,9 +141,21 @@ func (c *Client) receipt(ctx context.Context, messageID int64, receiverID string
 	if c.ConnectionStatus() != StatusConnected {
 		return errorf(CodeNoWebsocketConnection, "receipts need a connected socket")
 	}
-	return c.sendFrame(ctx, outFrame{AppID: c.appID, Receiver: receiverID, ReceiverType: string(receiverType),
+	return c.sendFrame(ctx, c.receiptFrame(me, messageID, receiverID, receiverType, senderID, action))
+}
+
+// typingFrame is the typing_indicator frame (encoded by sendFrame).
+func (c *Client) typingFrame(me *User, t *TypingIndicator, action string) outFrame {
+	return outFrame{AppID: c.appID, Receiver: t.ReceiverID, ReceiverType: string(t.ReceiverType),
+		DeviceID: c.sessionID, Type: "typing_indicator", Sender: me.UID,
+		Body: signalBody{Action: action, User: bodyOfUser(me, true), Metadata: t.Metadata}}
+}
+
+// receiptFrame is the receipts frame (encoded by sendFrame).
+func (c *Client) receiptFrame(me *User, messageID int64, receiverID string, receiverType ReceiverType, senderID, action string) outFrame {
+	return outFrame{AppID: c.appID, Receiver: receiverID, ReceiverType: string(receiverType),
 		DeviceID: c.sessionID, Type: "receipts", Sender: me.UID, MessageSender: senderID,
-		Body: signalBody{Action: action, MessageID: strconv.FormatInt(messageID, 10), User: bodyOfUser(me, true)}})
+		Body: signalBody{Action: action, MessageID: strconv.FormatInt(messageID, 10), User: bodyOfUser(me, true)}}
 }
 
 // SendTransientMessage sends a payload that is relayed but never stored
