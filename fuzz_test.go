@@ -101,6 +101,23 @@ func FuzzHandleFrame(f *testing.F) {
 // FuzzDecodeMessage checks that any JSON message decodes without panicking
 // and keeps the raw bytes.
 func FuzzDecodeMessage(f *testing.F) {
+	for _, name := range []string{"basic.jsonl", "groups.jsonl", "history.jsonl"} {
+		b, err := os.ReadFile("testdata/captures/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, line := range splitLines(b) {
+			var r struct {
+				Frame struct {
+					Type string          `json:"type"`
+					Body json.RawMessage `json:"body"`
+				} `json:"frame"`
+			}
+			if json.Unmarshal(line, &r) == nil && r.Frame.Type == "message" {
+				f.Add([]byte(r.Frame.Body)) // text, action (every groupMember verb) and the categories seen
+			}
+		}
+	}
 	f.Add([]byte(`{"id":"1","category":"call","type":"audio","data":{"action":"initiated","entities":{"on":{"entityType":"call","entity":{"sessionid":"s","data":{"entities":{"sender":{"entityType":"user","entity":{"uid":"a"}}}}}}}}}`))
 	f.Add([]byte(`{"id":"2","category":"action","type":"groupMember","data":{"action":"scopeChanged","extras":{"scope":{"old":"participant","new":"admin"}},"entities":{"on":{"entityType":"message","entity":{"id":"1","category":"message","type":"text"}}}}}`))
 	f.Add([]byte(`{"id":"3","category":"message","type":"image","data":{"attachments":[{"size":"12","name":5}]}}`))

@@ -2,7 +2,6 @@ package cometchat_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
+	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
 
 func sendTexts(t *testing.T, from *cometchat.Client, to string, typ cometchat.ReceiverType, texts ...string) []*cometchat.TextMessage {
@@ -360,4 +360,21 @@ func TestTransientMessages(t *testing.T) {
 	require.Equal(t, "superhero1", tm.Sender.UID)
 }
 
-var _ = context.Background
+
+func TestMediaOverTheSizeLimit(t *testing.T) {
+	t.Parallel()
+	srv, err := fakeserver.New(fakeserver.Config{MaxUploadBytes: 1024})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	a := loggedIn(t, srv, "superhero1")
+	_, err = a.SendMediaMessage(ctxT(t), cometchat.NewMediaMessage("superhero2", cometchat.ReceiverTypeUser, cometchat.MessageTypeFile,
+		cometchat.MediaFile{Name: "big.bin", Reader: bytes.NewReader(make([]byte, 4096))}))
+	var ce *cometchat.Error
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, cometchat.CodeFileSizeExceeded, ce.Code)
+	require.Equal(t, http.StatusRequestEntityTooLarge, ce.HTTPStatus)
+	small, err := a.SendMediaMessage(ctxT(t), cometchat.NewMediaMessage("superhero2", cometchat.ReceiverTypeUser, cometchat.MessageTypeFile,
+		cometchat.MediaFile{Name: "small.bin", Reader: bytes.NewReader(make([]byte, 512))}))
+	require.NoError(t, err, "the client still works after a refused upload")
+	require.Equal(t, int64(512), small.Attachment().Size)
+}

@@ -1,5 +1,7 @@
-// Command echobot shows the smallest useful bot: it answers every text
-// message with the same text, and every custom message with its type.
+// Command echobot shows a small bot: it answers every text message with its
+// echo, every media message with the file's name and size, and every custom
+// message with its type; it marks what it reads as read and shows "typing"
+// while it thinks.
 //
 //	go run ./examples/echobot
 //
@@ -13,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"strings"
 	"time"
 
 	"github.com/gocometchat/cometchat"
@@ -52,19 +55,28 @@ func run() error {
 		return err
 	}
 	defer func() { _ = bot.Close() }()
+	answer := func(m cometchat.Message, text string) {
+		to, typ := replyTarget(m)
+		typing := cometchat.NewTypingIndicator(to, typ)
+		if err := bot.MarkAsRead(ctx, m); err != nil {
+			log.Printf("mark as read: %v", err)
+		}
+		if err := bot.StartTyping(ctx, typing); err != nil {
+			log.Printf("typing: %v", err)
+		}
+		defer func() { _ = bot.EndTyping(ctx, typing) }()
+		if _, err := bot.SendMessage(ctx, cometchat.NewTextMessage(to, typ, text)); err != nil {
+			log.Printf("answer: %v", err)
+		}
+	}
 	bot.AddMessageListener("echo", cometchat.MessageListener{
-		OnTextMessageReceived: func(m *cometchat.TextMessage) {
-			to, typ := replyTarget(m)
-			if _, err := bot.SendMessage(ctx, cometchat.NewTextMessage(to, typ, "echo: "+m.Text)); err != nil {
-				log.Printf("echo: %v", err)
+		OnTextMessageReceived: func(m *cometchat.TextMessage) { answer(m, "echo: "+m.Text) },
+		OnMediaMessageReceived: func(m *cometchat.MediaMessage) {
+			if a := m.Attachment(); a != nil {
+				answer(m, fmt.Sprintf("got %s (%d bytes)", a.Name, a.Size))
 			}
 		},
-		OnCustomMessageReceived: func(m *cometchat.CustomMessage) {
-			to, typ := replyTarget(m)
-			if _, err := bot.SendMessage(ctx, cometchat.NewTextMessage(to, typ, "got a "+string(m.Type))); err != nil {
-				log.Printf("echo: %v", err)
-			}
-		},
+		OnCustomMessageReceived: func(m *cometchat.CustomMessage) { answer(m, "got a "+string(m.Type)) },
 	})
 	if _, err := bot.Login(ctx, uids[0], be.AuthKey); err != nil {
 		return fmt.Errorf("bot login: %w", err)
@@ -81,6 +93,8 @@ func run() error {
 	answers := make(chan string, 10)
 	user.AddMessageListener("user", cometchat.MessageListener{
 		OnTextMessageReceived: func(m *cometchat.TextMessage) { answers <- m.Text },
+		OnTypingStarted:       func(t *cometchat.TypingIndicator) { fmt.Printf("(%s is typing)\n", t.Sender.Name) },
+		OnMessagesRead:        func(r *cometchat.MessageReceipt) { fmt.Printf("(read by %s)\n", r.Sender.Name) },
 	})
 	if _, err := user.Login(ctx, uids[1], be.AuthKey); err != nil {
 		return fmt.Errorf("user login: %w", err)
@@ -90,6 +104,7 @@ func run() error {
 	}
 
 	say := func(m cometchat.Message, label string) error {
+		fmt.Printf("you: %s\n", label)
 		switch v := m.(type) {
 		case *cometchat.TextMessage:
 			if _, err := user.SendMessage(ctx, v); err != nil {
@@ -99,8 +114,11 @@ func run() error {
 			if _, err := user.SendCustomMessage(ctx, v); err != nil {
 				return err
 			}
+		case *cometchat.MediaMessage:
+			if _, err := user.SendMediaMessage(ctx, v); err != nil {
+				return err
+			}
 		}
-		fmt.Printf("you: %s\n", label)
 		select {
 		case a := <-answers:
 			fmt.Printf("bot: %s\n", a)
@@ -113,6 +131,11 @@ func run() error {
 		if err := say(cometchat.NewTextMessage(uids[0], cometchat.ReceiverTypeUser, text), text); err != nil {
 			return err
 		}
+	}
+	photo := cometchat.NewMediaMessage(uids[0], cometchat.ReceiverTypeUser, cometchat.MessageTypeImage,
+		cometchat.MediaFile{Name: "sunset.jpg", Reader: strings.NewReader(strings.Repeat("jpeg", 2048))})
+	if err := say(photo, "(a photo)"); err != nil {
+		return err
 	}
 	loc := cometchat.NewCustomMessage(uids[0], cometchat.ReceiverTypeUser, "location", map[string]any{"lat": 51.5, "lng": -0.12})
 	return say(loc, "(a location)")

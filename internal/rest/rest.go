@@ -99,13 +99,24 @@ func (c *Caller) Do(ctx context.Context, r *Request) (*Response, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := c.once(ctx, r)
 		var ae *APIError
-		if err == nil || !idempotent || attempt >= retries || !errors.As(err, &ae) ||
-			(ae.Status != http.StatusTooManyRequests && ae.Status != http.StatusServiceUnavailable) || r.Raw != nil {
+		if err == nil || !idempotent || attempt >= retries || !errors.As(err, &ae) || r.Raw != nil || ctx.Err() != nil {
 			return resp, err
 		}
-		wait := ae.RetryAfter
-		if wait <= 0 {
-			wait = time.Duration(attempt+1) * 500 * time.Millisecond
+		// Rate limits and unavailability are retried after Retry-After; a
+		// connection that broke before an answer (server restart, reset) is
+		// retried at once, then with a short pause. Only idempotent calls get
+		// here: GETs, and sends whose muid the server deduplicates.
+		var wait time.Duration
+		switch {
+		case ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable:
+			wait = ae.RetryAfter
+			if wait <= 0 {
+				wait = time.Duration(attempt+1) * 500 * time.Millisecond
+			}
+		case ae.Status == 0 && ae.Cause != nil:
+			wait = time.Duration(attempt) * 100 * time.Millisecond
+		default:
+			return resp, err
 		}
 		if wait > 30*time.Second {
 			return resp, err
