@@ -360,7 +360,6 @@ func TestTransientMessages(t *testing.T) {
 	require.Equal(t, "superhero1", tm.Sender.UID)
 }
 
-
 func TestMediaOverTheSizeLimit(t *testing.T) {
 	t.Parallel()
 	srv, err := fakeserver.New(fakeserver.Config{MaxUploadBytes: 1024})
