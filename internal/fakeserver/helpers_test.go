@@ -602,3 +602,9 @@ func ids(msgs []msgOut) string {
 }
 
 func jsonUnmarshal[T any](b []byte, v *T) error { return json.Unmarshal(b, v) }
+
+// restarted forgets pooled connections that a server restart closed: a POST
+// on such a connection fails instead of being retried.
+func (h *harness) restarted() {
+	h.client.Transport.(*http.Transport).CloseIdleConnections()
+}

@@ -111,6 +111,7 @@ func TestHookRestartKeepsStateAndPort(t *testing.T) {
 	as, a := h.connect("superhero1", "NONE")
 	h.sendText(as, "user", "superhero2", "before")
 	hookReply[struct{}](t, h.hook("POST", "/_fake/restart", ""))
+	h.restarted()
 	for range a.frames {
 	}
 	if h.srv.Addr() != addr || h.srv.Sockets("superhero1") != 0 {
@@ -125,6 +126,7 @@ func TestHookRestartKeepsStateAndPort(t *testing.T) {
 	if err := h.srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
+	h.restarted()
 	for range a2.frames {
 	}
 	ok(t, h.do(req{method: "GET", path: "me", token: as.token}), &userOut{})

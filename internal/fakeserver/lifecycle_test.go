@@ -73,6 +73,7 @@ func TestRestartAndCloseUnderLoad(t *testing.T) {
 		if err := h.srv.Restart(); err != nil {
 			t.Fatal(err)
 		}
+		h.restarted()
 		for range watcher.frames {
 		}
 		watcher = h.dial()
