@@ -59,13 +59,13 @@ func NewCall(receiverID string, callType CallType, receiverType ReceiverType) *C
 		Category: CategoryCall, Type: MessageType(callType)}, CallType: callType}
 }
 
-func decodeCall(b BaseMessage, d *wire.MessageData, topStatus string) *Call {
+func decodeCall(b BaseMessage, d *wire.MessageData, ents *entities, topStatus string) *Call {
 	c := &Call{BaseMessage: b, CallType: CallType(b.Type), Action: CallStatus(d.Action), Status: CallStatus(d.Action)}
 	if d.Entities != nil {
-		if u, ok := entityOf(d.Entities.By).(*User); ok {
+		if u, ok := ents.by.(*User); ok {
 			c.Sender = u
 		}
-		if r := entityOf(d.Entities.For); r != nil {
+		if r := ents.f; r != nil {
 			c.Receiver = r
 			c.CallReceiver = r
 		}

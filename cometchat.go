@@ -291,7 +291,7 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 		hc = &http.Client{Transport: tr, Timeout: 60 * time.Second}
 	}
 	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment,
-		ReadBufferSize: 4096, WriteBufferSize: 4096}
+		ReadBufferSize: 4096, WriteBufferSize: 4096, WriteBufferPool: wsWriteBuffers}
 	if o.tlsConfig != nil {
 		dialer.TLSClientConfig = o.tlsConfig.Clone()
 	}
@@ -316,6 +316,11 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 	})
 	return c, nil
 }
+
+// wsWriteBuffers lends websocket write buffers for the time of one write:
+// clients write rarely (pings, typing, receipts), so a connection need not
+// keep 4 KiB of its own.
+var wsWriteBuffers = &sync.Pool{}
 
 func newUUID() string {
 	var b [16]byte

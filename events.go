@@ -340,19 +340,23 @@ type seenSet struct {
 
 const seenCapacity = 16384
 
+// add records id and reports whether it was new. The set grows with use (an
+// idle client holds none of it) up to seenCapacity ids, then forgets the
+// oldest.
 func (s *seenSet) add(id int64) bool {
 	if s.m == nil {
-		s.m = make(map[int64]struct{}, seenCapacity)
-		s.ring = make([]int64, seenCapacity)
+		s.m = make(map[int64]struct{})
 	}
 	if _, ok := s.m[id]; ok {
 		return false
 	}
-	if old := s.ring[s.next]; old != 0 {
-		delete(s.m, old)
+	if len(s.ring) < seenCapacity {
+		s.ring = append(s.ring, id)
+	} else {
+		delete(s.m, s.ring[s.next])
+		s.ring[s.next] = id
+		s.next = (s.next + 1) % seenCapacity
 	}
-	s.ring[s.next] = id
-	s.next = (s.next + 1) % seenCapacity
 	s.m[id] = struct{}{}
 	return true
 }

@@ -1,6 +1,7 @@
 package cometchat
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -208,7 +209,25 @@ type UnknownMessage struct {
 
 // decodeMessage turns server JSON into a typed message. It never panics and
 // falls back to *UnknownMessage when the shape is unexpected.
+//
+// Most messages decode in one pass (decodeMessageFast); anything that pass
+// does not cover, or any value it cannot read, goes through the original
+// layer-by-layer decode (decodeMessageSlow), which is lenient per layer. Both
+// give the same result wherever the fast pass succeeds (TestDecodeFastMatchesSlow).
 func decodeMessage(raw json.RawMessage) (Message, error) {
+	if m, ok := decodeMessageFast(raw); ok {
+		return m, nil
+	}
+	return decodeMessageSlow(raw)
+}
+
+// entities are a message's decoded data.entities (nil when absent).
+type entities struct {
+	present                     bool
+	sender, receiver, by, on, f Entity
+}
+
+func decodeMessageSlow(raw json.RawMessage) (Message, error) {
 	var w wire.Message
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, err
@@ -219,6 +238,114 @@ func decodeMessage(raw json.RawMessage) (Message, error) {
 			d = wire.MessageData{}
 		}
 	}
+	var ents entities
+	if d.Entities != nil {
+		ents = entities{present: true, sender: entityOf(d.Entities.Sender), receiver: entityOf(d.Entities.Receiver),
+			by: entityOf(d.Entities.By), on: entityOf(d.Entities.On), f: entityOf(d.Entities.For)}
+	}
+	return buildMessage(raw, &w, &d, &ents), nil
+}
+
+// fastMessage is wire.Message with its data decoded in the same pass
+// (the outer Data field hides wire.Message.Data).
+type fastMessage struct {
+	wire.Message
+	Data *fastData `json:"data"`
+}
+
+type fastData struct {
+	wire.MessageData
+	Entities *fastEntities `json:"entities"`
+}
+
+type fastEntities struct {
+	Sender   *fastRef `json:"sender"`
+	Receiver *fastRef `json:"receiver"`
+	By       *fastRef `json:"by"`
+	On       *fastRef `json:"on"`
+	For      *fastRef `json:"for"`
+}
+
+type fastRef struct {
+	EntityType wire.Str    `json:"entityType"`
+	Entity     *fastEntity `json:"entity"`
+}
+
+// fastEntity holds the fields of a user entity and of a group entity.
+type fastEntity struct {
+	userWire
+	Type               wire.Str  `json:"type"`
+	Icon               wire.Str  `json:"icon"`
+	Description        wire.Str  `json:"description"`
+	Owner              wire.Str  `json:"owner"`
+	HasJoined          wire.Bool `json:"hasJoined"`
+	MembersCount       wire.Int  `json:"membersCount"`
+	UpdatedBy          wire.Str  `json:"updatedBy"`
+	OnlineMembersCount wire.Int  `json:"onlineMembersCount"`
+}
+
+func (e *fastEntity) group() *Group {
+	u := &e.User
+	w := groupWire{Group: wire.Group{GUID: u.GUID, Name: u.Name, Type: e.Type, Icon: e.Icon, Description: e.Description,
+		Owner: e.Owner, Metadata: u.Metadata, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, HasJoined: e.HasJoined,
+		JoinedAt: u.JoinedAt, MembersCount: e.MembersCount, Scope: u.Scope, Tags: u.Tags},
+		ConversationID: e.ConversationID, UpdatedBy: e.UpdatedBy, OnlineMembersCount: e.OnlineMembersCount}
+	return w.group()
+}
+
+// entity resolves a reference as entityOf does; ok is false for kinds the
+// fast pass leaves to the slow one (messages, calls, unknown kinds).
+func (r *fastRef) entity() (Entity, bool) {
+	if r == nil || r.Entity == nil {
+		return nil, true
+	}
+	switch r.EntityType {
+	case "user":
+		return r.Entity.user(), true
+	case "group":
+		return r.Entity.group(), true
+	}
+	return nil, false
+}
+
+var callCategory = []byte(`"category":"call"`)
+
+// decodeMessageFast decodes the message, its data and its user and group
+// entities in one json.Unmarshal. ok is false when it cannot: the caller
+// then uses decodeMessageSlow.
+func decodeMessageFast(raw json.RawMessage) (Message, bool) {
+	if bytes.Contains(raw, callCategory) {
+		return nil, false // call entities need their raw JSON
+	}
+	var w fastMessage
+	if json.Unmarshal(raw, &w) != nil {
+		return nil, false
+	}
+	var d wire.MessageData
+	var ents entities
+	if w.Data != nil {
+		d = w.Data.MessageData
+		if e := w.Data.Entities; e != nil {
+			ents.present = true
+			var ok [5]bool
+			ents.sender, ok[0] = e.Sender.entity()
+			ents.receiver, ok[1] = e.Receiver.entity()
+			ents.by, ok[2] = e.By.entity()
+			ents.on, ok[3] = e.On.entity()
+			ents.f, ok[4] = e.For.entity()
+			if ok != [5]bool{true, true, true, true, true} {
+				return nil, false
+			}
+		}
+	}
+	if MessageCategory(w.Category) == CategoryCall {
+		return nil, false
+	}
+	return buildMessage(raw, &w.Message, &d, &ents), true
+}
+
+// buildMessage makes the typed message from its decoded layers.
+func buildMessage(raw json.RawMessage, w *wire.Message, d *wire.MessageData, ents *entities) Message {
 	b := BaseMessage{
 		ID: int64(w.ID), MUID: string(w.MUID), ConversationID: string(w.ConversationID), ParentMessageID: int64(w.ParentID),
 		ReceiverType: ReceiverType(w.ReceiverType), Category: MessageCategory(w.Category), Type: MessageType(w.Type),
@@ -237,13 +364,11 @@ func decodeMessage(raw json.RawMessage) (Message, error) {
 	}
 	b.ReceiverID = rawString(w.Receiver)
 	senderID := rawString(w.Sender)
-	if d.Entities != nil {
-		if s := entityOf(d.Entities.Sender); s != nil {
-			if u, ok := s.(*User); ok {
-				b.Sender = u
-			}
+	if ents.present {
+		if u, ok := ents.sender.(*User); ok {
+			b.Sender = u
 		}
-		b.Receiver = entityOf(d.Entities.Receiver)
+		b.Receiver = ents.receiver
 	}
 	if b.Sender == nil && senderID != "" {
 		b.Sender = &User{UID: senderID, Status: UserStatusOffline}
@@ -264,9 +389,9 @@ func decodeMessage(raw json.RawMessage) (Message, error) {
 			if d.Text != nil {
 				m.Text = *d.Text
 			}
-			return m, nil
+			return m
 		case MessageTypeCustom:
-			return &CustomMessage{BaseMessage: b, CustomData: d.CustomData.Map(), SubType: string(d.SubType)}, nil
+			return &CustomMessage{BaseMessage: b, CustomData: d.CustomData.Map(), SubType: string(d.SubType)}
 		default:
 			m := &MediaMessage{BaseMessage: b, URL: string(d.URL)}
 			if d.Text != nil {
@@ -276,21 +401,23 @@ func decodeMessage(raw json.RawMessage) (Message, error) {
 				m.Attachments = append(m.Attachments, Attachment{Name: string(a.Name), Extension: string(a.Extension),
 					MimeType: string(a.MimeType), Size: int64(a.Size), URL: string(a.URL)})
 			}
-			return m, nil
+			return m
 		}
 	case CategoryCustom:
-		return &CustomMessage{BaseMessage: b, CustomData: d.CustomData.Map(), SubType: string(d.SubType)}, nil
+		return &CustomMessage{BaseMessage: b, CustomData: d.CustomData.Map(), SubType: string(d.SubType)}
 	case CategoryAction:
-		return decodeAction(b, &d), nil
+		return decodeAction(b, d, ents)
 	case CategoryCall:
-		return decodeCall(b, &d, string(w.Status)), nil
+		return decodeCall(b, d, ents, string(w.Status))
 	}
-	return &UnknownMessage{BaseMessage: b}, nil
+	return &UnknownMessage{BaseMessage: b}
 }
 
 func rawString(raw json.RawMessage) string {
 	var s wire.Str
-	if len(raw) == 0 || raw[0] == '{' || json.Unmarshal(raw, &s) != nil {
+	// raw is part of a document json.Unmarshal has validated: decoding it
+	// directly gives the same result without validating it again.
+	if len(raw) == 0 || raw[0] == '{' || s.UnmarshalJSON(raw) != nil {
 		if len(raw) > 0 && raw[0] == '{' {
 			var u wire.User
 			if json.Unmarshal(raw, &u) == nil && u.UID != "" {
@@ -333,12 +460,12 @@ func entityOf(ref *wire.EntityRef) Entity {
 	}
 }
 
-func decodeAction(b BaseMessage, d *wire.MessageData) *Action {
+func decodeAction(b BaseMessage, d *wire.MessageData, ents *entities) *Action {
 	a := &Action{BaseMessage: b, Action: ActionType(d.Action)}
-	if d.Entities != nil {
-		a.ActionBy = entityOf(d.Entities.By)
-		a.ActionOn = entityOf(d.Entities.On)
-		a.ActionFor = entityOf(d.Entities.For)
+	if ents.present {
+		a.ActionBy = ents.by
+		a.ActionOn = ents.on
+		a.ActionFor = ents.f
 	}
 	if u, ok := a.ActionBy.(*User); ok {
 		a.Sender = u

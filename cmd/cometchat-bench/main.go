@@ -587,45 +587,55 @@ func idle(ctx context.Context, r *report, p params, n, fdLimit int) error {
 
 // ---------------------------------------------------------------- receive
 
-// messageFrames builds n "message" frames for receiver, as the fake server
-// renders them (one real message is sent and its rendering reused), with
-// ids from firstID.
-func messageFrames(srv *fakeserver.Server, sender, receiver string, firstID, n int) ([][]byte, error) {
+// frameGen makes "message" frames for one receiver, as the fake server
+// renders them (one real message is sent and its rendering reused), each with
+// a new id: the SDK drops ids it has already delivered.
+type frameGen struct {
+	head, pre, post []byte
+	next            int
+}
+
+func newFrameGen(srv *fakeserver.Server, sender, receiver string, firstID int) (*frameGen, error) {
 	m, err := srv.SendText(sender, "user", receiver, "The quick brown fox jumps over the lazy dog, message for the receive benchmark.")
 	if err != nil {
 		return nil, err
 	}
 	idField := []byte(`"id":"` + m.ID + `"`)
-	if !bytes.Contains(m.JSON, idField) {
+	i := bytes.Index(m.JSON, idField)
+	if i < 0 {
 		return nil, fmt.Errorf("unexpected message rendering %.80s", m.JSON)
 	}
 	// The envelope as the server writes it (pushEnvelope field order).
 	head := []byte(`{"appId":"` + appID + `","receiver":"` + receiver + `","receiverType":"user","type":"message","sender":"` +
 		sender + `","body":`)
-	i := bytes.Index(m.JSON, idField)
-	pre, post := m.JSON[:i], m.JSON[i+len(idField):]
+	return &frameGen{head: head, pre: m.JSON[:i], post: m.JSON[i+len(idField):], next: firstID}, nil
+}
+
+// batch returns the next n frames.
+func (g *frameGen) batch(n int) [][]byte {
 	out := make([][]byte, n)
 	for k := range out {
-		b := make([]byte, 0, len(head)+len(m.JSON)+16)
-		b = append(b, head...)
-		b = append(b, pre...)
+		b := make([]byte, 0, len(g.head)+len(g.pre)+len(g.post)+24)
+		b = append(b, g.head...)
+		b = append(b, g.pre...)
 		b = append(b, `"id":"`...)
-		b = strconv.AppendInt(b, int64(firstID+k), 10)
+		b = strconv.AppendInt(b, int64(g.next), 10)
 		b = append(b, '"')
-		b = append(b, post...)
+		b = append(b, g.post...)
 		out[k] = append(b, '}')
+		g.next++
 	}
-	return out, nil
+	return out
 }
 
 // pump pushes frames to uid, keeping at most window frames unread (the fake
-// server drops a socket with 4,096 queued frames), until every frame is
-// pushed or the deadline passes. received reports the reader's progress;
-// wake is signalled by the reader now and then.
-func pump(srv *fakeserver.Server, uid string, frames [][]byte, received func() int64, wake <-chan struct{}, deadline time.Time) int {
+// server drops a socket with 4,096 queued frames), until the deadline.
+// received reports the reader's progress; wake is signalled by the reader
+// now and then. It returns how many frames it pushed.
+func pump(srv *fakeserver.Server, uid string, gen *frameGen, received func() int64, wake <-chan struct{}, deadline time.Time) int {
 	const window, batch = 2048, 256
 	sent := 0
-	for sent < len(frames) && time.Now().Before(deadline) {
+	for time.Now().Before(deadline) {
 		if int64(sent)-received() > window-batch {
 			select {
 			case <-wake:
@@ -633,9 +643,8 @@ func pump(srv *fakeserver.Server, uid string, frames [][]byte, received func() i
 			}
 			continue
 		}
-		end := min(sent+batch, len(frames))
-		srv.PushFrames(uid, frames[sent:end])
-		sent = end
+		srv.PushFrames(uid, gen.batch(batch))
+		sent += batch
 	}
 	return sent
 }
@@ -778,10 +787,10 @@ func (c *counter) inc() {
 
 // throughput pushes frames for dur and returns messages per second through
 // to the reader (the last frames pushed are waited for, up to 10 s).
-func throughput(srv *fakeserver.Server, uid string, frames [][]byte, c *counter, dur time.Duration) (float64, error) {
+func throughput(srv *fakeserver.Server, uid string, gen *frameGen, c *counter, dur time.Duration) (float64, error) {
 	c.n.Store(0)
 	start := time.Now()
-	sent := pump(srv, uid, frames, c.n.Load, c.wake, start.Add(dur))
+	sent := pump(srv, uid, gen, c.n.Load, c.wake, start.Add(dur))
 	limit := time.Now().Add(10 * time.Second)
 	for c.n.Load() < int64(sent) && time.Now().Before(limit) {
 		time.Sleep(200 * time.Microsecond)
@@ -804,8 +813,6 @@ func receive(ctx context.Context, r *report, p params) error {
 			return err
 		}
 	}
-	// Enough frames for the fastest plausible rate.
-	nFrames := int(max(20000, 400000*p.recvDur.Seconds()))
 	sdkCount, rawCount := newCounter(), newCounter()
 	c, err := t.login(ctx, "rx-sdk", func(c *cometchat.Client) {
 		c.AddMessageListener("bench", cometchat.MessageListener{
@@ -839,11 +846,11 @@ func receive(ctx context.Context, r *report, p params) error {
 	for round := range p.rounds {
 		// Fresh ids each round: the SDK drops ids it has seen.
 		base := 10_000_000 * (round + 1)
-		sdkFrames, err := messageFrames(t.srv, "rx-sender", "rx-sdk", base, nFrames)
+		sdkFrames, err := newFrameGen(t.srv, "rx-sender", "rx-sdk", base)
 		if err != nil {
 			return err
 		}
-		rawFrames, err := messageFrames(t.srv, "rx-sender", "rx-raw", base, nFrames)
+		rawFrames, err := newFrameGen(t.srv, "rx-sender", "rx-raw", base)
 		if err != nil {
 			return err
 		}

@@ -121,6 +121,10 @@ type Conn struct {
 	stop   chan struct{}
 	done   chan struct{}
 	once   sync.Once
+	// stopCtx ends with Stop; each session's context derives from it, so
+	// that stopping needs no watcher goroutine per session.
+	stopCtx    context.Context
+	stopCancel context.CancelFunc
 
 	mu        sync.Mutex
 	state     State
@@ -132,6 +136,11 @@ type Conn struct {
 	dropMu sync.Mutex
 	drop   func() // closes the current socket (DropNow)
 }
+
+// sendQueue is how many frames Send queues before it waits for the writer.
+// Clients send few frames (typing, receipts, pings); every slot costs 24
+// bytes per connection.
+const sendQueue = 32
 
 // New returns a Conn; Start begins dialling.
 func New(cfg Config) *Conn {
@@ -159,7 +168,9 @@ func New(cfg Config) *Conn {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Conn{cfg: cfg, sendCh: make(chan []byte, 256), stop: make(chan struct{}), done: make(chan struct{})}
+	c := &Conn{cfg: cfg, sendCh: make(chan []byte, sendQueue), stop: make(chan struct{}), done: make(chan struct{})}
+	c.stopCtx, c.stopCancel = context.WithCancel(context.Background())
+	return c
 }
 
 // Start launches the connection loop.
@@ -168,7 +179,10 @@ func (c *Conn) Start() { go c.run() }
 // Stop closes the socket with 1000 "User logged out", ends the loop and waits
 // for its goroutines. It is idempotent.
 func (c *Conn) Stop() {
-	c.once.Do(func() { close(c.stop) })
+	c.once.Do(func() {
+		close(c.stop)
+		c.stopCancel()
+	})
 	<-c.done
 }
 
@@ -326,26 +340,28 @@ var closeLoggedOut = websocket.FormatCloseMessage(websocket.CloseNormalClosure, 
 // session runs one socket from dial to failure. healthy reports whether it
 // stayed authenticated for HealthyAfter.
 func (c *Conn) session() (healthy bool, err error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	// ctx ends with Stop (it derives from stopCtx) or when the session
+	// returns. On Stop before serving, the socket is closed to unblock the
+	// dial or the auth read; while serving, the writer sends the close frame
+	// itself. context.AfterFunc starts a goroutine only when that happens.
+	ctx, cancel := context.WithCancel(c.stopCtx)
 	var serving atomic.Bool
 	var hardClose func()
 	var hcMu sync.Mutex
-	watchDone := make(chan struct{})
-	defer func() { cancel(); <-watchDone }()
-	go func() {
-		defer close(watchDone)
-		select {
-		case <-c.stop:
-			// While serving, the writer sends the close frame itself.
-			hcMu.Lock()
-			if !serving.Load() && hardClose != nil {
-				hardClose()
-			}
-			hcMu.Unlock()
-			cancel()
-		case <-ctx.Done():
+	afterDone := make(chan struct{})
+	stopAfter := context.AfterFunc(ctx, func() {
+		defer close(afterDone)
+		hcMu.Lock()
+		if !serving.Load() && hardClose != nil && c.stopped() {
+			hardClose()
 		}
+		hcMu.Unlock()
+	})
+	defer func() {
+		if !stopAfter() {
+			<-afterDone
+		}
+		cancel()
 	}()
 	if c.cfg.BeforeDial != nil {
 		c.cfg.BeforeDial(ctx)

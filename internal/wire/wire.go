@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Int is an integer that decodes from a JSON number, a string of digits, a float,
@@ -26,17 +27,22 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 		*n = 0
 		return nil
 	}
-	s := string(b)
+	var s string
 	if b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
+		str, ok := plainString(b)
+		if !ok {
+			if err := json.Unmarshal(b, &str); err != nil {
+				return err
+			}
 		}
 		s = strings.TrimSpace(str)
 		if s == "" {
 			*n = 0
 			return nil
 		}
+	}
+	if b[0] != '"' {
+		s = string(b)
 	}
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
 		*n = Int(v)
@@ -66,6 +72,30 @@ func (v *Bool) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// plainString returns the text of a JSON string literal that needs no
+// unescaping (no backslash, no control character, valid UTF-8): what
+// json.Unmarshal would return, without a second decoder pass. ok is false
+// for anything else; the caller then falls back to json.Unmarshal.
+func plainString(b []byte) (s string, ok bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	in := b[1 : len(b)-1]
+	ascii := true
+	for _, c := range in {
+		switch {
+		case c < 0x20 || c == '\\' || c == '"':
+			return "", false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	if !ascii && !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
+}
+
 // Str decodes from a JSON string, or from a number (kept as its text). Null is "".
 type Str string
 
@@ -77,9 +107,11 @@ func (s *Str) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
+		str, ok := plainString(b)
+		if !ok {
+			if err := json.Unmarshal(b, &str); err != nil {
+				return err
+			}
 		}
 		*s = Str(str)
 		return nil
