@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	if *caOut != "" && !*plain {
 		if err := os.WriteFile(*caOut, srv.CertPEM(), 0o644); err != nil {
 			return fmt.Errorf("write -ca-out: %w", err)
@@ -117,7 +117,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *plain {
 		scheme = "http/ws"
 	}
-	fmt.Fprintf(stdout, "cometchat-fake: listening on %s (%s, app %s)\n", srv.Addr(), scheme, srv.Config().AppID)
+	if _, err := fmt.Fprintf(stdout, "cometchat-fake: listening on %s (%s, app %s)\n", srv.Addr(), scheme, srv.Config().AppID); err != nil {
+		return fmt.Errorf("print the ready line: %w", err)
+	}
 	<-ctx.Done()
 	logger.Debug("stopping")
 	return srv.Close()

@@ -132,8 +132,6 @@ func (q query) get(k string) string {
 	return ""
 }
 
-func (q query) has(k string) bool { return len(q[k]) > 0 }
-
 func (q query) list(k string) []string {
 	var out []string
 	for _, v := range q[k] {

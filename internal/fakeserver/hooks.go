@@ -168,7 +168,7 @@ func (s *Server) ClearFaults() {
 	s.hooks.faults = nil
 }
 
-// socketsOf lists the sockets of uid ("" = every socket, authenticated or
+// socketsLocked lists the sockets of uid ("" = every socket, authenticated or
 // not). Server.mu held.
 func (s *Server) socketsLocked(uid string) []*wsConn {
 	var out []*wsConn
@@ -321,7 +321,7 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 	uid := q.get("uid")
 	reply := func(b []byte) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(b)
+		_, _ = w.Write(b)
 	}
 	switch r.Method + " " + strings.TrimSuffix(r.URL.Path, "/") {
 	case "POST /_fake/sockets/drop":

@@ -252,7 +252,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(out)
+	_, _ = w.Write(out) // a client that went away is no concern
 }
 
 func isMultipart(r *http.Request) bool {
@@ -348,7 +348,7 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(e.Status)
-	w.Write(marshal(errorEnvelope{Error: errorJSON{Code: e.Code, Message: e.Message, Details: details}}))
+	_, _ = w.Write(marshal(errorEnvelope{Error: errorJSON{Code: e.Code, Message: e.Message, Details: details}}))
 }
 
 type dataEnvelope[T any] struct {
@@ -369,7 +369,7 @@ func listReply[T any](items []T, meta metaJSON) []byte {
 	return marshal(listEnvelope[T]{Data: items, Meta: meta})
 }
 
-// page applies page-number pagination (rest.md §6.1) to n items.
+// pageBounds applies page-number pagination (rest.md §6.1) to n items.
 func pageBounds(q query, n, maxPer int) (lo, hi int, meta metaJSON) {
 	per := q.intDefault("per_page", 30)
 	if per <= 0 {
@@ -407,7 +407,7 @@ func isLoopback(r *http.Request) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// readAll reads a JSON body that a hook handler needs.
+// readSmallBody reads the (small) body of a hook request.
 func readSmallBody(r *http.Request) []byte {
 	b, _ := io.ReadAll(io.LimitReader(r.Body, maxJSONBody))
 	return bytes.TrimSpace(b)

@@ -53,7 +53,7 @@ func (s *Server) readMultipart(rc *reqCtx) (sendMessageReq, []upload, *apiError)
 		name := part.FormName()
 		if part.FileName() != "" || name == "files[]" || name == "files" || name == "file" {
 			data, err := io.ReadAll(io.LimitReader(part, limit-total+1))
-			part.Close()
+			_ = part.Close()
 			if err != nil {
 				return req, nil, badRequest("files", "A file part cannot be read.")
 			}
@@ -77,7 +77,7 @@ func (s *Server) readMultipart(rc *reqCtx) (sendMessageReq, []upload, *apiError)
 			continue
 		}
 		v, err := io.ReadAll(io.LimitReader(part, maxFormField))
-		part.Close()
+		_ = part.Close()
 		if err != nil {
 			return req, nil, badRequest(name, "A form field cannot be read.")
 		}
@@ -159,6 +159,6 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", f.mimeType)
 	w.Header().Set("Content-Length", fmt.Sprint(len(f.data)))
 	if r.Method == http.MethodGet {
-		w.Write(f.data)
+		_, _ = w.Write(f.data)
 	}
 }

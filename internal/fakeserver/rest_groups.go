@@ -120,7 +120,7 @@ func (s *Server) hListGroups(rc *reqCtx) ([]byte, error) {
 	return listReply(out, meta), nil
 }
 
-// groupFields validates and applies the writable fields of a create or
+// applyGroupFields validates and applies the writable fields of a create or
 // update request.
 func applyGroupFields(g *groupRec, req groupReq, creating bool) *apiError {
 	if req.Name != nil || creating {
@@ -301,7 +301,7 @@ func (s *Server) hLeaveGroup(rc *reqCtx) ([]byte, error) {
 	return dataReply(successJSON{Success: true, Message: rc.uid + " left the group " + guid + "."}), nil
 }
 
-// actorForTarget runs steps 2-6 of decision 13 for kick, ban, unban and
+// actorForTargetLocked runs steps 2-6 of decision 13 for kick, ban, unban and
 // scope changes.
 func (s *Server) actorForTargetLocked(guid, actor, target string) (*groupRec, *memberRec, *apiError) {
 	g, me, e := s.memberGroupLocked(guid, actor)

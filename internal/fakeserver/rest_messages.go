@@ -247,7 +247,7 @@ func (m *msgRec) snapshot() *msgRec {
 	return &c
 }
 
-// checkModifiable applies the checks shared by edit and delete.
+// checkModifiableLocked applies the checks shared by edit and delete.
 func (s *Server) checkModifiableLocked(uid, id string) (*msgRec, *apiError) {
 	m := s.st.message(id)
 	if m == nil || m.deletedAt != 0 {

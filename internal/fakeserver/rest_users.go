@@ -76,7 +76,7 @@ func newToken(uid string) string {
 	return uid + "_" + hex.EncodeToString(b)
 }
 
-// recordSession remembers the device of a login body per session.
+// recordSessionLocked remembers the device of a login body per session.
 func (s *Server) recordSessionLocked(rc *reqCtx, uid string, req userReq) {
 	if rc.session == "" {
 		return
@@ -294,7 +294,7 @@ func failure(e *apiError) uidResult {
 	return uidResult{Success: false, Error: &errorJSON{Code: e.Code, Message: e.Message, Details: map[string][]string{}}}
 }
 
-// meReply renders the logged-in user with the session bootstrap fields.
+// meReplyLocked renders the logged-in user with the session bootstrap fields.
 func (s *Server) meReplyLocked(rc *reqCtx, u *userRec) userJSON {
 	j := s.renderUser(u, "")
 	j.AuthToken = rc.token

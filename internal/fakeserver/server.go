@@ -83,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 		host, _, _ := net.SplitHostPort(cfg.Addr)
 		cert, pemBytes, err := newCertificate(host, time.Now()) // real time: clients check it
 		if err != nil {
-			ln.Close()
+			_ = ln.Close()
 			return nil, fmt.Errorf("fakeserver: %w", err)
 		}
 		s.certPEM = pemBytes
@@ -249,12 +249,12 @@ func (s *Server) restart(keep net.Conn) error {
 	if s.closed {
 		return errors.New("fakeserver: restart of a closed server")
 	}
-	s.ln.Close()
+	_ = s.ln.Close()
 	<-s.serveDone
 	s.httpMu.Lock()
 	for c := range s.httpConns {
 		if c != keep {
-			c.Close()
+			_ = c.Close()
 		}
 	}
 	s.httpMu.Unlock()

@@ -307,9 +307,6 @@ func (st *state) userConv(uid, convID string) *userConv {
 	return c
 }
 
-// member returns the membership of uid in g, or nil.
-func (g *groupRec) member(uid string) *memberRec { return g.members[uid] }
-
 // visibleTo reports whether the group is visible to uid: private groups are
 // invisible to non-members (decision 13 step 2).
 func (g *groupRec) visibleTo(uid string) bool {
