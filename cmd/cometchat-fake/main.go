@@ -84,6 +84,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	autoUsers := fs.Bool("auto-create-users", false, "create unknown users on login")
 	revoke := fs.Bool("revoke-on-logout", false, "revoke the auth token on DELETE /me")
 	enforce := fs.Bool("rate-limit", false, "enforce the rate limits (429 ERR_TOO_MANY_REQUESTS)")
+	coreLimit := fs.Int("rate-limit-core", 10000, "core operations per minute (login, users, join/leave/create group)")
+	stdLimit := fs.Int("rate-limit-standard", 20000, "other operations per minute")
+	msgLimit := fs.Int("rate-limit-messages", 30, "sent messages per user per minute (only with -rate-limit)")
 	noSeed := fs.Bool("no-seed", false, "start without the sample users and group")
 	verbose := fs.Bool("v", false, "debug logs on stderr")
 	if err := fs.Parse(args); err != nil {
@@ -102,7 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Addr: *addr, AppID: *appID, AuthKey: *authKey, APIKey: *apiKey, Region: *region, Plain: *plain,
 		MaxUploadBytes: int64(maxUpload), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
 		AutoCreateUsers: *autoUsers, RevokeTokenOnLogout: *revoke, NoSeed: *noSeed,
-		RateLimits: fakeserver.RateLimits{Enforce: *enforce},
+		RateLimits: fakeserver.RateLimits{Enforce: *enforce, Core: *coreLimit, Standard: *stdLimit, MessagesPerUser: *msgLimit},
 	})
 	if err != nil {
 		return err

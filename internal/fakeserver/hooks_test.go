@@ -227,6 +227,11 @@ func TestRateLimits(t *testing.T) {
 	if r.Header.Get("Retry-After") != "60" || r.Header.Get("X-Rate-Limit-Reset") != strconv.FormatInt(clk.Now().Unix()+60, 10) {
 		t.Fatalf("429 headers: %v", r.Header)
 	}
+	// errors carry the headers too
+	r = h.do(req{method: "GET", path: "nothing", token: s.token})
+	if r.Header.Get("X-Rate-Limit") != "3" || r.Header.Get("X-Rate-Limit-Remaining") != "0" {
+		t.Fatalf("error headers: %v", r.Header)
+	}
 	clk.advance(time.Minute)
 	h.sendText(s, "user", "superhero2", "1")
 	h.sendText(s, "user", "superhero2", "2")

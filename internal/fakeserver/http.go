@@ -211,6 +211,13 @@ func setCORS(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	seg := apiSegments(r.URL.Path)
 	rt, params := s.match(r.Method, seg)
+	kind := rateStandard
+	if rt != nil {
+		kind = rt.rate
+	}
+	// every reply carries the rate-limit headers; a request over the limit
+	// is refused once it is authenticated
+	limited := s.countRequest(w, kind)
 	if rt == nil {
 		writeError(w, errAPINotFound(r.Method, r.URL.Path))
 		return
@@ -225,8 +232,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	if e := s.rateLimit(w, rc, rt.rate); e != nil {
-		writeError(w, e)
+	if limited != nil {
+		writeError(w, limited)
 		return
 	}
 	if !isMultipart(r) {

@@ -21,9 +21,10 @@ func (r *rateState) roll(now time.Time) {
 	}
 }
 
-// rateLimit counts the request, sets X-Rate-Limit and X-Rate-Limit-Remaining
-// and, when enforcing, refuses requests over the limit with 429.
-func (s *Server) rateLimit(w http.ResponseWriter, rc *reqCtx, kind rateKind) *apiError {
+// countRequest counts the request and sets X-Rate-Limit and
+// X-Rate-Limit-Remaining; when enforcing, it returns the 429 error of a
+// request over the limit.
+func (s *Server) countRequest(w http.ResponseWriter, kind rateKind) *apiError {
 	now := s.cfg.Now()
 	s.mu.Lock()
 	s.limits.roll(now)
