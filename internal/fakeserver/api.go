@@ -176,7 +176,7 @@ func (s *Server) CreateGroup(g Group) error {
 	if s.st.groups[guid] != nil {
 		return errGUIDExists(guid)
 	}
-	s.st.groups[guid] = rec
+	s.st.addGroup(rec)
 	s.st.addMember(rec, owner, ScopeAdmin, now)
 	return nil
 }

@@ -317,6 +317,11 @@ func TestGroupLifecycleAndActions(t *testing.T) {
 	ok[json.RawMessage](t, h.do(req{method: "DELETE", path: "groups/team/members", token: as.token}), nil)
 	ok[json.RawMessage](t, h.do(req{method: "DELETE", path: "groups/team", token: cs.token}), nil)
 	fails(t, h.do(req{method: "GET", path: "groups/team", token: cs.token}), 404, "ERR_GUID_NOT_FOUND")
+	// a new group with the same guid starts with an empty history
+	ok[json.RawMessage](t, h.do(req{method: "POST", path: "groups", token: as.token, body: `{"guid":"team","name":"Team 2","type":"public"}`}), nil)
+	if msgs, _ := h.list(as, "groups/team/messages?per_page=100&affix=prepend"); len(msgs) != 0 {
+		t.Fatalf("old history resurfaced: %s", ids(msgs))
+	}
 }
 
 func TestGroupVisibilityAndLists(t *testing.T) {

@@ -56,6 +56,14 @@ type reqCtx struct {
 
 func (rc *reqCtx) param(name string) string { return rc.params[name] }
 
+// app is the app id of the request (the configured one unless AnyAppID).
+func (rc *reqCtx) app() string {
+	if rc.appID != "" {
+		return rc.appID
+	}
+	return rc.s.cfg.AppID
+}
+
 const maxJSONBody = 4 << 20
 
 func (s *Server) routes() []route {

@@ -188,7 +188,7 @@ func (s *Server) hCreateGroup(rc *reqCtx) ([]byte, error) {
 	if s.st.groups[guid] != nil {
 		return nil, errGUIDExists(guid)
 	}
-	s.st.groups[guid] = g
+	s.st.addGroup(g)
 	s.st.addMember(g, rc.uid, ScopeAdmin, now)
 	j := s.renderGroup(g, rc.uid)
 	if req.Members != nil {

@@ -299,9 +299,9 @@ func (s *Server) meReplyLocked(rc *reqCtx, u *userRec) userJSON {
 	j := s.renderUser(u, "")
 	j.AuthToken = rc.token
 	now := s.cfg.Now()
-	j.JWT = signJWT(s.jwtKey, jwtClaims{UID: u.uid, AppID: s.cfg.AppID, Iat: now.Unix(), Exp: now.Add(jwtLifetime).Unix()})
+	j.JWT = signJWT(s.jwtKey, jwtClaims{UID: u.uid, AppID: rc.app(), Iat: now.Unix(), Exp: now.Add(jwtLifetime).Unix()})
 	_, host, _ := s.publicHost(rc.r)
-	j.WSChannel = &wsChannelJSON{Identity: "[" + s.cfg.AppID + "]" + u.uid, Secret: "", Service: host}
+	j.WSChannel = &wsChannelJSON{Identity: "[" + rc.app() + "]" + u.uid, Secret: "", Service: host}
 	j.Settings = s.settings(rc.r)
 	return j
 }
@@ -356,7 +356,7 @@ type jwtReply struct {
 
 func (s *Server) hJWT(rc *reqCtx) ([]byte, error) {
 	now := s.cfg.Now()
-	return dataReply(jwtReply{Token: signJWT(s.jwtKey, jwtClaims{UID: rc.uid, AppID: s.cfg.AppID, Iat: now.Unix(),
+	return dataReply(jwtReply{Token: signJWT(s.jwtKey, jwtClaims{UID: rc.uid, AppID: rc.app(), Iat: now.Unix(),
 		Exp: now.Add(jwtLifetime).Unix()})}), nil
 }
 

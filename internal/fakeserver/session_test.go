@@ -240,3 +240,42 @@ func TestSendMessageShapes(t *testing.T) {
 		t.Fatalf("GET messages/1: %s", raw)
 	}
 }
+
+func TestConfigSwitchesAndPlainSockets(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{Plain: true, AnyAppID: true, AutoCreateUsers: true})
+	if !strings.HasPrefix(h.srv.WebSocketURL(), "ws://") {
+		t.Fatalf("plain websocket URL %s", h.srv.WebSocketURL())
+	}
+	var tok userOut
+	ok(t, h.do(req{method: "POST", path: "users/NewUser/auth_tokens", apiKey: testAuthKey, appID: "any-app"}), &tok)
+	if tok.UID != "newuser" || tok.Name != "newuser" {
+		t.Fatalf("auto-created: %+v", tok)
+	}
+	// the REST API key acts on anyone's behalf
+	var me userOut
+	ok(t, h.do(req{method: "GET", path: "me", apiKey: testAPIKey, headers: map[string]string{"onBehalfOf": "superhero3"}}), &me)
+	if me.UID != "superhero3" || me.AuthToken != "" {
+		t.Fatalf("on behalf of: %+v", me)
+	}
+	fails(t, h.do(req{method: "GET", path: "me", apiKey: testAPIKey}), 400, "ERR_BAD_REQUEST")
+	fails(t, h.do(req{method: "GET", path: "me", apiKey: testAuthKey, headers: map[string]string{"onBehalfOf": "superhero3"}}),
+		401, "AUTH_ERR_EMPTY_AUTH_TOKEN")
+	// sockets work over plain ws, for another app id too
+	s := session{uid: "newuser", session: "plain-1"}
+	ok(t, h.do(req{method: "POST", path: "users/newuser/auth_tokens", apiKey: testAuthKey, appID: "any-app"}), &tok)
+	s.token = tok.AuthToken
+	ok(t, h.do(req{method: "PUT", path: "me", token: s.token, appID: "any-app"}), &me)
+	s.jwt = me.JWT
+	c := h.dial()
+	c.send(outFrame{AppID: "any-app", DeviceID: s.session, Type: "auth", Sender: s.uid,
+		Body: mustJSON(authBodyOut{Auth: s.jwt, DeviceID: s.session, PresenceSubscription: "NONE"})})
+	if f := c.waitFor("auth", func(f frame) bool { return f.Type == "auth" }); !strings.Contains(string(f.Body), `"200"`) {
+		t.Fatalf("auth for another app: %s", f.raw)
+	}
+	c.sendRaw([]byte(`{"action":"ping","ack":"true"}`))
+	c.waitFor("pong", func(f frame) bool { return f.Action == "pong" })
+	if h.srv.Sockets("NewUser") != 1 || s.uid != "newuser" {
+		t.Fatal("socket not registered")
+	}
+}

@@ -68,6 +68,10 @@ type groupRec struct {
 	members     map[string]*memberRec
 	bans        map[string]*banRec
 	joinSeq     map[string]int64 // order of joining, for stable member lists
+	// baseID is the last message id when the group was created: older
+	// messages of the same conversation id belong to a deleted group of the
+	// same guid and stay unreachable.
+	baseID int64
 }
 
 type receiptRec struct {
@@ -240,7 +244,7 @@ func (st *state) seed(now int64) {
 	}
 	g := &groupRec{guid: "supergroup", name: "Comic Heros' Hangout", typ: GroupPublic, owner: "superhero1",
 		createdAt: now, members: map[string]*memberRec{}, bans: map[string]*banRec{}, joinSeq: map[string]int64{}}
-	st.groups[g.guid] = g
+	st.addGroup(g)
 	for i, h := range heroes {
 		scope := ScopeParticipant
 		if i == 0 {
@@ -248,6 +252,12 @@ func (st *state) seed(now int64) {
 		}
 		st.addMember(g, h.uid, scope, now)
 	}
+}
+
+// addGroup stores a new group; its history starts now.
+func (st *state) addGroup(g *groupRec) {
+	g.baseID = int64(len(st.messages))
+	st.groups[g.guid] = g
 }
 
 func (st *state) addMember(g *groupRec, uid, scope string, now int64) *memberRec {
@@ -337,7 +347,7 @@ func (g *groupRec) sortedMembers() []*memberRec {
 func (st *state) canSee(uid string, m *msgRec) bool {
 	if m.receiverType == "group" {
 		g := st.groups[m.receiver]
-		return g != nil && g.members[uid] != nil
+		return g != nil && g.members[uid] != nil && m.id > g.baseID
 	}
 	return m.sender == uid || m.receiver == uid
 }
