@@ -835,11 +835,12 @@ func (c *Client) ConnectionState() ConnectionState {
 	if conn == nil {
 		return ConnectionState{Status: st}
 	}
-	_, err, retry := conn.State()
-	if err != nil {
-		err = fromRealtime(err)
+	snap := conn.State()
+	var err error
+	if snap.Err != nil {
+		err = fromRealtime(snap.Err)
 	}
-	return ConnectionState{Status: st, Err: err, RetryIn: retry}
+	return ConnectionState{Status: st, Err: err, RetryIn: snap.RetryIn}
 }
 
 func (c *Client) startSocket() error {

@@ -64,14 +64,14 @@ const childEnv = "COMETCHAT_BENCH_CHILD"
 func main() {
 	if mode := os.Getenv(childEnv); mode != "" {
 		if err := serveChild(mode, os.Stdin, os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, "cometchat-bench child:", err)
+			_, _ = fmt.Fprintln(os.Stderr, "cometchat-bench child:", err)
 			os.Exit(1)
 		}
 		return
 	}
 	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "cometchat-bench:", err)
+			_, _ = fmt.Fprintln(os.Stderr, "cometchat-bench:", err)
 		}
 		os.Exit(1)
 	}
@@ -165,23 +165,23 @@ func (r *report) line(scenario string, kv ...any) {
 	var b strings.Builder
 	b.WriteString("BENCH " + scenario)
 	for i := 0; i+1 < len(kv); i += 2 {
-		fmt.Fprintf(&b, " %v=%v", kv[i], kv[i+1])
+		_, _ = fmt.Fprintf(&b, " %v=%v", kv[i], kv[i+1])
 	}
 	r.bench = append(r.bench, b.String())
-	fmt.Fprintln(r.out, b.String()) // also as it happens, for long runs
+	_, _ = fmt.Fprintln(r.out, b.String()) // also as it happens, for long runs
 }
 
 func (r *report) print() {
-	fmt.Fprintln(r.out)
+	_, _ = fmt.Fprintln(r.out)
 	tw := tabwriter.NewWriter(r.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCENARIO\tMETRIC\tVALUE\tTARGET\t")
+	_, _ = fmt.Fprintln(tw, "SCENARIO\tMETRIC\tVALUE\tTARGET\t")
 	for _, x := range r.rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.scenario, x.metric, x.value, x.target, x.met)
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", x.scenario, x.metric, x.value, x.target, x.met)
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(r.out)
+	_, _ = fmt.Fprintln(r.out)
 	for _, l := range r.bench {
-		fmt.Fprintln(r.out, l)
+		_, _ = fmt.Fprintln(r.out, l)
 	}
 }
 
@@ -192,14 +192,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	var lim syscall.Rlimit
 	_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
-	fmt.Fprintf(out, "cometchat-bench: %s %s/%s, %d CPUs, GOMAXPROCS %d, fd limit %d, %s\n", runtime.Version(),
+	_, _ = fmt.Fprintf(out, "cometchat-bench: %s %s/%s, %d CPUs, GOMAXPROCS %d, fd limit %d, %s\n", runtime.Version(),
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), lim.Cur, map[bool]string{true: "plain ws/http", false: "TLS (wss/https)"}[p.plain])
 	if p.cpuProfile != "" {
 		f, err := os.Create(p.cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
@@ -209,7 +209,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	r := &report{out: out}
 	for _, s := range p.scenarios {
 		start := time.Now()
-		fmt.Fprintf(out, "== %s\n", s)
+		_, _ = fmt.Fprintf(out, "== %s\n", s)
 		var err error
 		switch s {
 		case "idle":
@@ -230,7 +230,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", s, err)
 		}
-		fmt.Fprintf(out, "   (%s took %.1fs)\n", s, time.Since(start).Seconds())
+		_, _ = fmt.Fprintf(out, "   (%s took %.1fs)\n", s, time.Since(start).Seconds())
 	}
 	r.print()
 	return nil
@@ -363,12 +363,12 @@ func serveChild(mode string, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	ca := "-"
 	if pem := srv.CertPEM(); len(pem) > 0 {
 		ca = base64.StdEncoding.EncodeToString(pem)
 	}
-	fmt.Fprintf(out, "READY %s %s %s\n", srv.BaseURL(), srv.WebSocketURL(), ca)
+	_, _ = fmt.Fprintf(out, "READY %s %s %s\n", srv.BaseURL(), srv.WebSocketURL(), ca)
 	_, _ = io.Copy(io.Discard, in)
 	return nil
 }
@@ -551,7 +551,7 @@ func measureIdle(ctx context.Context, t *target, n int, prefix string) (idleResu
 	if memProfile != "" {
 		if f, err := os.Create(memProfile); err == nil {
 			_ = pprof.Lookup("heap").WriteTo(f, 0)
-			f.Close()
+			_ = f.Close()
 		}
 	}
 	runtime.KeepAlive(cs)
@@ -730,7 +730,7 @@ func (t *target) rawLogin(ctx context.Context, uid string) (*websocket.Conn, err
 		if err != nil {
 			return err
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var env struct {
 			Data json.RawMessage `json:"data"`
 		}
@@ -760,14 +760,14 @@ func (t *target) rawLogin(ctx context.Context, uid string) (*websocket.Conn, err
 		"body": map[string]any{"auth": me.JWT, "deviceId": "raw-" + uid, "presenceSubscription": "NONE"}})
 	_ = ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
 	if err := ws.WriteMessage(websocket.TextMessage, auth); err != nil {
-		ws.Close()
+		_ = ws.Close()
 		return nil, err
 	}
 	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		_, raw, err := ws.ReadMessage()
 		if err != nil {
-			ws.Close()
+			_ = ws.Close()
 			return nil, err
 		}
 		var f struct {
@@ -778,7 +778,7 @@ func (t *target) rawLogin(ctx context.Context, uid string) (*websocket.Conn, err
 		}
 		if json.Unmarshal(raw, &f) == nil && f.Type == "auth" {
 			if f.Body.Code != "200" {
-				ws.Close()
+				_ = ws.Close()
 				return nil, fmt.Errorf("raw auth refused: %s", raw)
 			}
 			_ = ws.SetReadDeadline(time.Time{})
@@ -841,7 +841,7 @@ func receive(ctx context.Context, r *report, p params) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	ws, err := t.rawLogin(ctx, "rx-raw")
 	if err != nil {
 		return err
@@ -860,7 +860,7 @@ func receive(ctx context.Context, r *report, p params) error {
 			}
 		}
 	}()
-	defer func() { ws.Close(); <-rawDone }()
+	defer func() { _ = ws.Close(); <-rawDone }()
 	var sdkRates, rawRates []float64
 	for round := range p.rounds {
 		// Fresh ids each round: the SDK drops ids it has seen.
@@ -884,7 +884,7 @@ func receive(ctx context.Context, r *report, p params) error {
 			return err
 		}
 		rawRates, sdkRates = append(rawRates, rr), append(sdkRates, sr)
-		fmt.Fprintf(r.out, "   round %d: sdk %.0f msgs/s, raw %.0f msgs/s\n", round+1, sr, rr)
+		_, _ = fmt.Fprintf(r.out, "   round %d: sdk %.0f msgs/s, raw %.0f msgs/s\n", round+1, sr, rr)
 	}
 	sdk, raw := median(sdkRates), median(rawRates)
 	ratio := sdk / raw
@@ -919,12 +919,12 @@ func latency(ctx context.Context, r *report, p params) error {
 	if err != nil {
 		return err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	a, err := t.login(ctx, "lat-a", nil)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer func() { _ = a.Close() }()
 	warm := min(100, p.latMsgs/10)
 	var lat []time.Duration
 	deadline := time.Now().Add(5 * time.Minute)
@@ -1013,7 +1013,7 @@ func fanout(ctx context.Context, r *report, p params) error {
 	if err != nil {
 		return err
 	}
-	defer sender.Close()
+	defer func() { _ = sender.Close() }()
 	var lat []time.Duration
 	for k := range slots {
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -1141,7 +1141,7 @@ func storm(ctx context.Context, r *report, p params) error {
 	var lost, dup, extra int
 	wait := time.Now().Add(30 * time.Second)
 	for {
-		lost, dup, extra = count()
+		lost, _, _ = count()
 		if lost == 0 || time.Now().After(wait) {
 			break
 		}

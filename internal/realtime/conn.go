@@ -190,10 +190,17 @@ func (c *Conn) Stop() {
 func (c *Conn) Done() <-chan struct{} { return c.done }
 
 // State returns the current state, the last error and the next retry delay.
-func (c *Conn) State() (State, error, time.Duration) {
+func (c *Conn) State() Snapshot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.state, c.lastErr, c.nextRetry
+	return Snapshot{State: c.state, Err: c.lastErr, RetryIn: c.nextRetry}
+}
+
+// Snapshot is a Conn's state with the last error and the next retry delay.
+type Snapshot struct {
+	State   State
+	Err     error
+	RetryIn time.Duration
 }
 
 // WaitConnected blocks until the socket is authenticated, the loop ends, or
@@ -370,14 +377,14 @@ func (c *Conn) session() (healthy bool, err error) {
 	ws, resp, err := c.cfg.Dialer.DialContext(dctx, c.cfg.URL, c.cfg.Header)
 	dcancel()
 	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 	if err != nil {
 		return false, fmt.Errorf("dial: %w", err)
 	}
 	var closeOnce sync.Once
 	hcMu.Lock()
-	hardClose = func() { closeOnce.Do(func() { ws.Close() }) }
+	hardClose = func() { closeOnce.Do(func() { _ = ws.Close() }) }
 	hcMu.Unlock()
 	if c.stopped() {
 		hardClose()
