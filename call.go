@@ -114,6 +114,47 @@ func decodeCall(b BaseMessage, d *wire.MessageData, ents *entities, topStatus st
 type callState struct {
 	active *Call
 	timer  *time.Timer
+	// recent remembers the last status seen on the socket for recent
+	// sessions: an answer can arrive before the REST reply that makes the
+	// call active.
+	recent []sessionStatus
+}
+
+type sessionStatus struct {
+	id string
+	st CallStatus
+}
+
+const rememberSessions = 64
+
+func (s *callState) note(sessionID string, st CallStatus) {
+	for i := range s.recent {
+		if s.recent[i].id == sessionID {
+			s.recent[i].st = st
+			return
+		}
+	}
+	if len(s.recent) >= rememberSessions {
+		s.recent = s.recent[1:]
+	}
+	s.recent = append(s.recent, sessionStatus{sessionID, st})
+}
+
+func (s *callState) seen(sessionID string) CallStatus {
+	for _, r := range s.recent {
+		if r.id == sessionID {
+			return r.st
+		}
+	}
+	return ""
+}
+
+func terminal(st CallStatus) bool {
+	switch st {
+	case CallStatusRejected, CallStatusBusy, CallStatusCancelled, CallStatusUnanswered, CallStatusEnded:
+		return true
+	}
+	return false
 }
 
 func (c *Client) stopCallTimerLocked() {
@@ -232,15 +273,24 @@ func (c *Client) InitiateCall(ctx context.Context, call *Call) (*Call, error) {
 	}
 	c.noteSeen(out.ID)
 	c.mu.Lock()
-	if c.calls.active != nil {
-		c.mu.Unlock()
+	defer c.mu.Unlock()
+	switch st := c.calls.seen(out.SessionID); {
+	case terminal(st):
+		// Answered busy or rejected before the reply came back.
+		return out, nil
+	case c.calls.active != nil:
 		return out, errorf(CodeCallAlreadyInitiated, "another call became active meanwhile")
+	case st == CallStatusOngoing:
+		// Accepted before the reply came back: no ringing timeout.
+		active := *out
+		active.Status = CallStatusOngoing
+		c.calls.active = &active
+		return out, nil
 	}
 	c.calls.active = out
 	c.stopCallTimerLocked()
 	sid := out.SessionID
 	c.calls.timer = time.AfterFunc(c.o.callTimeout, func() { c.callTimedOut(sid) })
-	c.mu.Unlock()
 	return out, nil
 }
 
@@ -291,7 +341,9 @@ func (c *Client) AcceptCall(ctx context.Context, sessionID string) (*Call, error
 		return nil, err
 	}
 	c.mu.Lock()
-	c.calls.active = out
+	if !terminal(c.calls.seen(sessionID)) {
+		c.calls.active = out
+	}
 	c.mu.Unlock()
 	return out, nil
 }
@@ -375,6 +427,10 @@ func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
 	c.mu.Lock()
 	a := c.calls.active
 	same := a != nil && a.SessionID == call.SessionID
+	if !(call.ReceiverType == ReceiverTypeGroup && (call.Status == CallStatusRejected || call.Status == CallStatusBusy)) {
+		// One member's refusal does not end a group call.
+		c.calls.note(call.SessionID, call.Status)
+	}
 	switch call.Status {
 	case CallStatusInitiated:
 		if !isInitiator && a != nil && !same && !c.o.noAutoBusy {
