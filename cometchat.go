@@ -235,6 +235,7 @@ type Client struct {
 	secrets   []string
 	calls     callState
 	position  int64
+	own       ownMUIDs
 	anchored  bool
 	posUID    string
 	seen      seenSet

@@ -100,6 +100,7 @@ func (c *Client) SendMediaMessage(ctx context.Context, m *MediaMessage) (*MediaM
 	if m.MUID == "" {
 		m.MUID = newMUID()
 	}
+	c.noteOwnMUID(m.MUID)
 	// Open path-backed files before any I/O so that a missing file is a
 	// clear error.
 	files := make([]MediaFile, len(m.Files))

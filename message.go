@@ -597,6 +597,7 @@ func (c *Client) SendMessage(ctx context.Context, m *TextMessage) (*TextMessage,
 	if m.MUID == "" {
 		m.MUID = newMUID()
 	}
+	c.noteOwnMUID(m.MUID)
 	out, err := c.postMessage(ctx, m.ParentMessageID, textBodyOf(m))
 	if err != nil {
 		return nil, err
@@ -628,6 +629,7 @@ func (c *Client) SendCustomMessage(ctx context.Context, m *CustomMessage) (*Cust
 	if m.MUID == "" {
 		m.MUID = newMUID()
 	}
+	c.noteOwnMUID(m.MUID)
 	body := customBody{MUID: m.MUID, Type: m.Type, ReceiverType: m.ReceiverType, Category: m.Category,
 		Data: customData{CustomData: m.CustomData, Metadata: m.Metadata, SubType: m.SubType}, Receiver: m.ReceiverID,
 		SubType: m.SubType, Tags: m.Tags}

@@ -68,6 +68,12 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 			if id := m.Base().ID; id > cursor {
 				cursor = id
 			}
+			if c.isOwnMUID(m.Base().MUID) {
+				// Sent by this session (maybe while recovery ran, before the
+				// send returned): the live stream would not echo it either.
+				c.noteSeen(m.Base().ID)
+				continue
+			}
 			c.queueMessage(ctx, m)
 		}
 		recovered += len(msgs)
@@ -180,4 +186,43 @@ func (c *Client) resyncRequired(err error) {
 			}
 		}
 	})
+}
+
+// ownMUIDs remembers the client message ids this session sent, so that
+// recovery does not hand the session its own messages.
+type ownMUIDs struct {
+	set  map[string]struct{}
+	ring []string
+	next int
+}
+
+const ownMUIDCapacity = 4096
+
+func (c *Client) noteOwnMUID(muid string) {
+	if muid == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o := &c.own
+	if o.set == nil {
+		o.set = map[string]struct{}{}
+		o.ring = make([]string, ownMUIDCapacity)
+	}
+	if old := o.ring[o.next]; old != "" {
+		delete(o.set, old)
+	}
+	o.ring[o.next] = muid
+	o.next = (o.next + 1) % ownMUIDCapacity
+	o.set[muid] = struct{}{}
+}
+
+func (c *Client) isOwnMUID(muid string) bool {
+	if muid == "" {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.own.set[muid]
+	return ok
 }

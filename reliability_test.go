@@ -289,3 +289,26 @@ func TestCloseWhileReconnectingIsQuick(t *testing.T) {
 		t.Fatalf("Close took %v", d)
 	}
 }
+
+// A message this session sends while recovery runs comes back in the
+// recovered page; it must not reach the session's own listeners.
+func TestRecoveryDoesNotEchoOwnSends(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := newClient(t, srv, func(s *cometchat.AppSettings) { s.ManualSocketConnection = true })
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	ctx := ctxT(t)
+	_, err := b.Login(ctx, "superhero2", srv.Config().AuthKey)
+	require.NoError(t, err)
+	// Slow down the anchor and the recovery page so that a send overlaps them.
+	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/messages", Method: "GET", Delay: 300 * time.Millisecond, Count: 2})
+	require.NoError(t, b.Connect(ctx))
+	mine := sendTexts(t, b, "superhero1", cometchat.ReceiverTypeUser, "mine")[0]
+	theirs := sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "theirs")[0]
+	m := got.next(t)
+	require.Equal(t, "theirs", m.Text, "the session's own message was not handed back")
+	require.Equal(t, theirs.ID, b.LastDeliveredMessageID())
+	require.Greater(t, theirs.ID, mine.ID)
+}
