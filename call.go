@@ -427,8 +427,9 @@ func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
 	c.mu.Lock()
 	a := c.calls.active
 	same := a != nil && a.SessionID == call.SessionID
-	if !(call.ReceiverType == ReceiverTypeGroup && (call.Status == CallStatusRejected || call.Status == CallStatusBusy)) {
-		// One member's refusal does not end a group call.
+	// One member's refusal does not end a group call.
+	memberRefusal := call.ReceiverType == ReceiverTypeGroup && (call.Status == CallStatusRejected || call.Status == CallStatusBusy)
+	if !memberRefusal {
 		c.calls.note(call.SessionID, call.Status)
 	}
 	switch call.Status {
