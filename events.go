@@ -73,18 +73,33 @@ func normalizeReceiverType(s string) ReceiverType {
 // it means for the listeners. Nothing the server sends can make it panic;
 // frames it cannot read are logged, and messages it cannot read are still
 // delivered as *UnknownMessage.
+//
+// handleFrame keeps raw: a received message's Raw is a slice of it, so the
+// caller must not modify raw afterwards (the socket reader hands over a
+// fresh buffer per frame).
 func (c *Client) handleFrame(ctx context.Context, raw []byte) {
 	var env wire.Envelope
-	if err := json.Unmarshal(raw, &env); err != nil {
-		c.log.Warn("cometchat: ignoring a frame that is not a JSON object", "bytes", len(raw), "err", err)
-		return
+	var msg fastMessage
+	ok, msgOK := scanFrame(raw, &env, &msg)
+	if !ok {
+		// A separate value, so that env itself does not escape to the heap.
+		p := new(wire.Envelope)
+		if err := json.Unmarshal(raw, p); err != nil {
+			c.log.Warn("cometchat: ignoring a frame that is not a JSON object", "bytes", len(raw), "err", err)
+			return
+		}
+		env, msgOK = *p, false
 	}
 	if env.DeviceID != "" && string(env.DeviceID) == c.sessionID && env.Type != "auth" {
 		return // our own action echoed back: the Cordova SDK drops these too
 	}
 	switch env.Type {
 	case "message":
-		c.handleMessageFrame(ctx, env.Body)
+		if msgOK {
+			c.handleScannedMessage(ctx, env.Body, &msg)
+		} else {
+			c.handleMessageFrame(ctx, env.Body)
+		}
 	case "typing_indicator", "receipts", "presence", "transient_message":
 		var body wire.SignalBody
 		if len(env.Body) == 0 || json.Unmarshal(env.Body, &body) != nil {
@@ -133,6 +148,17 @@ func (c *Client) handleMessageFrame(ctx context.Context, body json.RawMessage) {
 		return
 	}
 	msg, err := decodeMessage(body)
+	if err != nil {
+		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
+		msg = &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), body...)}}
+	}
+	c.queueMessage(ctx, msg)
+}
+
+// handleScannedMessage is handleMessageFrame for a body that scanFrame
+// already decoded into w.
+func (c *Client) handleScannedMessage(ctx context.Context, body json.RawMessage, w *fastMessage) {
+	msg, err := decodeScanned(body, w)
 	if err != nil {
 		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
 		msg = &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), body...)}}

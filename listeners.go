@@ -86,9 +86,13 @@ type entry[T any] struct {
 
 // registry keeps listeners in registration order; re-adding an ID replaces
 // the old entry and moves it to the end, as in the Cordova SDK.
+//
+// Every change publishes a new immutable copy of the listeners (snap), so
+// that the receive path takes a snapshot without locking or allocating.
 type registry[T any] struct {
 	mu    sync.Mutex
 	items []entry[T]
+	snap  atomic.Pointer[[]T]
 }
 
 func (r *registry[T]) add(id string, l T) {
@@ -96,31 +100,42 @@ func (r *registry[T]) add(id string, l T) {
 	defer r.mu.Unlock()
 	r.removeLocked(id)
 	r.items = append(r.items, entry[T]{id, l})
+	r.publishLocked()
 }
 
 func (r *registry[T]) remove(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.removeLocked(id)
-}
-
-func (r *registry[T]) removeLocked(id string) {
-	for i, e := range r.items {
-		if e.id == id {
-			r.items = append(r.items[:i:i], r.items[i+1:]...)
-			return
-		}
+	if r.removeLocked(id) {
+		r.publishLocked()
 	}
 }
 
-func (r *registry[T]) snapshot() []T {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+func (r *registry[T]) removeLocked(id string) bool {
+	for i, e := range r.items {
+		if e.id == id {
+			r.items = append(r.items[:i:i], r.items[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (r *registry[T]) publishLocked() {
 	out := make([]T, len(r.items))
 	for i, e := range r.items {
 		out[i] = e.l
 	}
-	return out
+	r.snap.Store(&out)
+}
+
+// snapshot returns the listeners registered now. The slice is shared: it
+// must not be modified.
+func (r *registry[T]) snapshot() []T {
+	if p := r.snap.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 type listeners struct {

@@ -311,16 +311,39 @@ func (r *fastRef) entity() (Entity, bool) {
 var callCategory = []byte(`"category":"call"`)
 
 // decodeMessageFast decodes the message, its data and its user and group
-// entities in one json.Unmarshal. ok is false when it cannot: the caller
-// then uses decodeMessageSlow.
+// entities in one pass (scanMessage; json.Unmarshal into the same struct
+// where scanMessage gives up). ok is false when it cannot: the caller then
+// uses decodeMessageSlow.
 func decodeMessageFast(raw json.RawMessage) (Message, bool) {
 	if bytes.Contains(raw, callCategory) {
 		return nil, false // call entities need their raw JSON
 	}
 	var w fastMessage
-	if json.Unmarshal(raw, &w) != nil {
-		return nil, false
+	if !scanMessage(raw, &w) {
+		// A separate value, so that w itself does not escape to the heap.
+		p := new(fastMessage)
+		if json.Unmarshal(raw, p) != nil {
+			return nil, false
+		}
+		w = *p
 	}
+	return buildFast(raw, &w)
+}
+
+// decodeScanned is decodeMessage for a message the frame scanner already
+// decoded into w (scanFrame).
+func decodeScanned(raw json.RawMessage, w *fastMessage) (Message, error) {
+	if !bytes.Contains(raw, callCategory) {
+		if m, ok := buildFast(raw, w); ok {
+			return m, nil
+		}
+	}
+	return decodeMessage(raw)
+}
+
+// buildFast makes the message from its one-pass decode; ok is false when
+// the slow decode must be used.
+func buildFast(raw json.RawMessage, w *fastMessage) (Message, bool) {
 	var d wire.MessageData
 	var ents entities
 	if w.Data != nil {
