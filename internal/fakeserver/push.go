@@ -1,6 +1,10 @@
 package fakeserver
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"sort"
 	"time"
 )
@@ -23,16 +27,64 @@ func (s *Server) sendToUserLocked(uid, origin string, frame []byte) int {
 // pushMessageLocked pushes message m as a "message" frame to every user in
 // uids (each rendered for its recipient), skipping the origin session.
 func (s *Server) pushMessageLocked(m *msgRec, origin string, uids []string) {
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(uids))
+	var tmpl *pushTemplate
+	if len(uids) > 2 {
+		tmpl = s.pushTemplateLocked(m, origin) // nil when m does not allow one
+	}
 	for _, uid := range uids {
 		if seen[uid] || len(s.conns[uid]) == 0 {
 			continue
 		}
 		seen[uid] = true
-		frame := marshal(pushEnvelope{AppID: s.cfg.AppID, Receiver: m.receiver, ReceiverType: m.receiverType,
-			DeviceID: origin, Type: "message", Sender: m.sender, Body: marshal(s.renderMessage(m, uid))})
+		var frame []byte
+		if tmpl != nil {
+			frame = tmpl.render(s.renderEntities(m, uid))
+		} else {
+			frame = s.renderPushLocked(m, origin, uid, nil)
+		}
 		s.sendToUserLocked(uid, origin, frame)
 	}
+}
+
+// renderPushLocked renders the "message" frame of m for viewer (entities as
+// in renderMessageWith).
+func (s *Server) renderPushLocked(m *msgRec, origin, viewer string, entities json.RawMessage) []byte {
+	return marshal(pushEnvelope{AppID: s.cfg.AppID, Receiver: m.receiver, ReceiverType: m.receiverType,
+		DeviceID: origin, Type: "message", Sender: m.sender, Body: marshal(s.renderMessageWith(m, viewer, entities))})
+}
+
+// pushTemplate is the "message" frame of a plain message with its only
+// viewer-dependent part, data.entities, cut out: a group message is
+// rendered once, and each member's frame is head + that member's entities +
+// tail, byte for byte what renderPushLocked gives (TestPushTemplate).
+type pushTemplate struct {
+	head, tail []byte
+}
+
+func (t *pushTemplate) render(entities []byte) []byte {
+	out := make([]byte, 0, len(t.head)+len(entities)+len(t.tail))
+	out = append(out, t.head...)
+	out = append(out, entities...)
+	return append(out, t.tail...)
+}
+
+// pushTemplateLocked returns the template of m's frame, or nil when m's
+// frame depends on the viewer elsewhere than in data.entities (actions,
+// calls, receipts) or the cut cannot be made unambiguously.
+func (s *Server) pushTemplateLocked(m *msgRec, origin string) *pushTemplate {
+	if m.category == catAction || m.category == catCall || m.receipts != nil {
+		return nil
+	}
+	var nonce [12]byte
+	_, _ = rand.Read(nonce[:])
+	marker := []byte(`"fakeserver-entities-` + hex.EncodeToString(nonce[:]) + `"`)
+	frame := s.renderPushLocked(m, origin, "", marker)
+	i := bytes.Index(frame, marker)
+	if i < 0 || bytes.Count(frame, marker) != 1 {
+		return nil
+	}
+	return &pushTemplate{head: frame[:i], tail: frame[i+len(marker):]}
 }
 
 // audienceLocked lists who receives pushes about m: both parties of a 1:1

@@ -359,6 +359,19 @@ func (s *Server) receiverEntity(receiverType, receiver, viewer string) *entityJS
 
 // renderMessage renders m as seen by viewer.
 func (s *Server) renderMessage(m *msgRec, viewer string) messageJSON {
+	return s.renderMessageWith(m, viewer, nil)
+}
+
+// renderEntities renders data.entities of a plain (non-action, non-call)
+// message as seen by viewer.
+func (s *Server) renderEntities(m *msgRec, viewer string) []byte {
+	return marshal(entitiesJSON{Sender: s.userEntity(m.sender, viewer),
+		Receiver: s.receiverEntity(m.receiverType, m.receiver, viewer)})
+}
+
+// renderMessageWith is renderMessage; for a plain message, a non-nil
+// entities replaces data.entities (pushTemplate).
+func (s *Server) renderMessageWith(m *msgRec, viewer string, entities json.RawMessage) messageJSON {
 	j := messageJSON{ID: m.idString(), Muid: m.muid, ConversationID: m.convID, Sender: m.sender,
 		ReceiverType: m.receiverType, Receiver: m.receiver, Category: m.category, Type: m.typ,
 		SentAt: m.sentAt, UpdatedAt: m.updatedAt, EditedAt: m.editedAt, EditedBy: m.editedBy,
@@ -387,8 +400,10 @@ func (s *Server) renderMessage(m *msgRec, viewer string) messageJSON {
 		for k, v := range m.data {
 			data[k] = v
 		}
-		data["entities"] = marshal(entitiesJSON{Sender: s.userEntity(m.sender, viewer),
-			Receiver: s.receiverEntity(m.receiverType, m.receiver, viewer)})
+		if entities == nil {
+			entities = s.renderEntities(m, viewer)
+		}
+		data["entities"] = entities
 		j.Data = marshal(data)
 	}
 	if m.receipts != nil && viewer != "" {

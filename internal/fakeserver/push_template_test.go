@@ -1,0 +1,80 @@
+package fakeserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// TestPushTemplate checks that a group push built from the template is byte
+// for byte the frame rendered for each member (and that messages whose
+// frames depend on the viewer elsewhere get no template).
+func TestPushTemplate(t *testing.T) {
+	s, err := New(Config{Plain: true, NoSeed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	users := []User{
+		{UID: "owner", Name: "Owner <&> \u2028"},
+		{UID: "adm", Name: "Adm", Metadata: json.RawMessage(`{"a": [1, 2], "html": "<b>"}`), Tags: []string{"x", "y"}},
+		{UID: "mod", Name: "Mod é"},
+		{UID: "p1", Name: "P1"},
+		{UID: "p2", Name: "P2", Avatar: "https://example.com/a.png?x=1&y=2"},
+	}
+	for _, u := range users {
+		must(s.CreateUser(u))
+	}
+	must(s.CreateGroup(Group{GUID: "g", Name: "G <x>", Type: GroupPublic, Owner: "owner"}))
+	must(s.AddMember("g", "adm", ScopeAdmin))
+	must(s.AddMember("g", "mod", ScopeModerator))
+	must(s.AddMember("g", "p1", ScopeParticipant))
+	must(s.AddMember("g", "p2", ScopeParticipant))
+	must(s.Block("p1", "owner"))
+	must(s.Block("owner", "p2"))
+	uids := []string{"owner", "adm", "mod", "p1", "p2", "nobody"}
+
+	check := func(name string, in messageInput, wantTemplate bool) {
+		t.Helper()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		m, e := s.createMessageLocked("owner", "", in, nil, nil, nil)
+		if e != nil {
+			t.Fatalf("%s: %v", name, e)
+		}
+		tmpl := s.pushTemplateLocked(m, "origin-session")
+		if (tmpl != nil) != wantTemplate {
+			t.Fatalf("%s: template %v, want %v", name, tmpl != nil, wantTemplate)
+		}
+		if tmpl == nil {
+			return
+		}
+		for _, uid := range uids {
+			want := s.renderPushLocked(m, "origin-session", uid, nil)
+			if got := tmpl.render(s.renderEntities(m, uid)); !bytes.Equal(got, want) {
+				t.Errorf("%s, member %s:\ntemplate %s\nrendered %s", name, uid, got, want)
+			}
+		}
+	}
+	text := func(req sendMessageReq) messageInput {
+		t.Helper()
+		in, e := validateMessage(req, 0)
+		if e != nil {
+			t.Fatal(e)
+		}
+		return in
+	}
+	check("text", text(sendMessageReq{Receiver: "g", ReceiverType: "group", Category: catMessage, Type: "text",
+		Data: json.RawMessage(`{"text": "hi <there> & \u2028 \"you\"", "metadata": {"k": [1, {"z": null}]}}`),
+		Tags: stringList{"t1", "t2"}, Muid: "m-1"}), true)
+	check("custom", text(sendMessageReq{Receiver: "g", ReceiverType: "group", Category: catCustom, Type: "poll",
+		Data: json.RawMessage(`{"customData": {"q": "entities?"}, "entities": "fake"}`)}), true)
+	check("to a user", text(sendMessageReq{Receiver: "p1", ReceiverType: "user", Category: catMessage, Type: "text",
+		Data: json.RawMessage(`{"text": "direct"}`)}), true)
+}
