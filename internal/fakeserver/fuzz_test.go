@@ -62,7 +62,7 @@ func offlineServer() *Server {
 }
 
 func (s *Server) offlineConn(uid, session string) *wsConn {
-	c := &wsConn{s: s, out: make(chan outFrame, sendQueue), done: make(chan struct{}), authed: uid != "",
+	c := &wsConn{s: s, out: outQueue{ready: make(chan struct{}, 1)}, done: make(chan struct{}), authed: uid != "",
 		appID: s.cfg.AppID, uid: uid, session: session, presence: "ALL_USERS"}
 	s.allConns[c] = struct{}{}
 	if uid != "" {
@@ -78,16 +78,15 @@ func (s *Server) offlineConn(uid, session string) *wsConn {
 // objects go out (the SDK parses every frame without a guard).
 func drain(t *testing.T, c *wsConn) {
 	for {
-		select {
-		case f := <-c.out:
-			if f.close != nil {
-				continue
-			}
-			if !json.Valid(f.data) || !isJSONObject(f.data) {
-				t.Fatalf("server queued a non-JSON frame: %q", f.data)
-			}
-		default:
+		f, ok := c.out.pop()
+		if !ok {
 			return
+		}
+		if f.close != nil {
+			continue
+		}
+		if !json.Valid(f.data) || !isJSONObject(f.data) {
+			t.Fatalf("server queued a non-JSON frame: %q", f.data)
 		}
 	}
 }

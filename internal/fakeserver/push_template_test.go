@@ -78,3 +78,51 @@ func TestPushTemplate(t *testing.T) {
 	check("to a user", text(sendMessageReq{Receiver: "p1", ReceiverType: "user", Category: catMessage, Type: "text",
 		Data: json.RawMessage(`{"text": "direct"}`)}), true)
 }
+
+// TestOutQueue checks the send queue: order kept across compaction, at most
+// sendQueue frames, empty after draining.
+func TestOutQueue(t *testing.T) {
+	o := outQueue{ready: make(chan struct{}, 1)}
+	next, want := 0, 0
+	push := func() bool {
+		ok := o.push(outFrame{data: []byte{byte(next), byte(next >> 8)}})
+		if ok {
+			next++
+		}
+		return ok
+	}
+	pop := func() {
+		t.Helper()
+		f, ok := o.pop()
+		if !ok {
+			t.Fatal("queue empty")
+		}
+		if got := int(f.data[0]) | int(f.data[1])<<8; got != want%65536 {
+			t.Fatalf("popped %d, want %d", got, want)
+		}
+		want++
+	}
+	for range sendQueue {
+		if !push() {
+			t.Fatal("refused before full")
+		}
+	}
+	if push() {
+		t.Fatal("accepted a frame over sendQueue")
+	}
+	for round := range 20000 { // steady state: never empty, never full
+		pop()
+		if !push() {
+			t.Fatalf("round %d: refused with room", round)
+		}
+		if cap(o.q) > 2*sendQueue {
+			t.Fatalf("backing array grew to %d", cap(o.q))
+		}
+	}
+	for next > want {
+		pop()
+	}
+	if _, ok := o.pop(); ok || o.q != nil {
+		t.Fatal("queue not empty after draining")
+	}
+}

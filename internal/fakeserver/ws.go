@@ -36,6 +36,62 @@ type closeFrame struct {
 	reason string
 }
 
+// outQueue is a socket's send queue: at most sendQueue frames, in order.
+// Unlike a buffered channel of that size (128 KiB per socket, all of it
+// scanned by the garbage collector), it holds memory only for what is
+// queued.
+type outQueue struct {
+	mu    sync.Mutex
+	q     []outFrame
+	head  int
+	ready chan struct{} // signalled after each push
+}
+
+// push appends f; false means the queue is full.
+func (o *outQueue) push(f outFrame) bool {
+	o.mu.Lock()
+	if len(o.q)-o.head >= sendQueue {
+		o.mu.Unlock()
+		return false
+	}
+	if len(o.q) == cap(o.q) && o.head > 0 {
+		// Full backing array with consumed frames at the front: reuse it.
+		n := copy(o.q, o.q[o.head:])
+		clear(o.q[n:])
+		o.q, o.head = o.q[:n], 0
+	}
+	o.q = append(o.q, f)
+	o.mu.Unlock()
+	select {
+	case o.ready <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// pop takes the oldest frame.
+func (o *outQueue) pop() (outFrame, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.head == len(o.q) {
+		return outFrame{}, false
+	}
+	f := o.q[o.head]
+	o.q[o.head] = outFrame{}
+	o.head++
+	if o.head == len(o.q) {
+		// Empty: start again at the front, and let a burst's large
+		// backing array go.
+		o.head = 0
+		if cap(o.q) > 64 {
+			o.q = nil
+		} else {
+			o.q = o.q[:0]
+		}
+	}
+	return f, true
+}
+
 // wsConn is one websocket. One reader and one writer goroutine own it; every
 // write goes through the writer (gorilla allows one concurrent writer).
 type wsConn struct {
@@ -43,7 +99,7 @@ type wsConn struct {
 	ws         *websocket.Conn
 	id         uint64
 	remote     string
-	out        chan outFrame
+	out        outQueue
 	done       chan struct{} // closed when the reader stops
 	writerDone chan struct{}
 	finished   chan struct{} // closed once unregistered
@@ -69,7 +125,7 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader answered with an HTTP error
 	}
-	c := &wsConn{s: s, ws: ws, remote: r.RemoteAddr, out: make(chan outFrame, sendQueue),
+	c := &wsConn{s: s, ws: ws, remote: r.RemoteAddr, out: outQueue{ready: make(chan struct{}, 1)},
 		done: make(chan struct{}), writerDone: make(chan struct{}), finished: make(chan struct{})}
 	s.mu.Lock()
 	s.connSeq++
@@ -170,14 +226,56 @@ func (c *wsConn) writeLoop() {
 		select {
 		case <-c.done:
 			return
-		case f := <-c.out:
+		case <-c.out.ready:
+			if !c.writeQueued(tick) {
+				return
+			}
+		case <-tick:
+			if !c.ping() {
+				return
+			}
+		}
+	}
+}
+
+// ping sends a websocket ping; false means the socket failed.
+func (c *wsConn) ping() bool {
+	if c.halfOpen.Load() {
+		return true
+	}
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+		c.drop()
+		return false
+	}
+	return true
+}
+
+// writeQueued writes the queued frames, one at a time, in order; false means
+// the writer must stop (a close frame was sent, the socket failed, or the
+// reader stopped).
+func (c *wsConn) writeQueued(tick <-chan time.Time) bool {
+	for {
+		select {
+		case <-c.done:
+			return false
+		case <-tick:
+			if !c.ping() {
+				return false
+			}
+		default:
+		}
+		f, ok := c.out.pop()
+		if !ok {
+			return true
+		}
+		{
 			if f.close != nil {
 				c.closing.Store(true)
 				_ = c.ws.SetWriteDeadline(time.Now().Add(time.Second))
 				_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.close.code, f.close.reason))
 				// wait for the client's close reply, but not for long
 				_ = c.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
-				return
+				return false
 			}
 			if c.halfOpen.Load() {
 				continue
@@ -188,7 +286,7 @@ func (c *wsConn) writeLoop() {
 				case <-t.C:
 				case <-c.done:
 					t.Stop()
-					return
+					return false
 				}
 				if c.halfOpen.Load() {
 					continue
@@ -197,15 +295,7 @@ func (c *wsConn) writeLoop() {
 			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
 				c.drop()
-				return
-			}
-		case <-tick:
-			if c.halfOpen.Load() {
-				continue
-			}
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				c.drop()
-				return
+				return false
 			}
 		}
 	}
@@ -219,22 +309,18 @@ func (c *wsConn) send(b []byte) bool {
 		return false
 	default:
 	}
-	select {
-	case c.out <- outFrame{data: b}:
+	if c.out.push(outFrame{data: b}) {
 		return true
-	default:
-		c.s.log.Debug("ws queue full, dropping socket", "conn", c.id)
-		c.drop()
-		return false
 	}
+	c.s.log.Debug("ws queue full, dropping socket", "conn", c.id)
+	c.drop()
+	return false
 }
 
 // closeWith queues a close frame with the given code after the frames
 // already queued.
 func (c *wsConn) closeWith(code int, reason string) {
-	select {
-	case c.out <- outFrame{close: &closeFrame{code: code, reason: reason}}:
-	default:
+	if !c.out.push(outFrame{close: &closeFrame{code: code, reason: reason}}) {
 		c.drop()
 	}
 }
