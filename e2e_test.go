@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/gocometchat/cometchat"
+	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -474,4 +476,55 @@ func TestGetAndUpdateUsers(t *testing.T) {
 	require.Equal(t, "superhero1", me.UID)
 	require.Equal(t, "Tony Stark", me.Name)
 	require.Equal(t, "Tony Stark", a.LoggedInUser().Name)
+}
+
+func TestConcurrentLoginIsRefused(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	// The server holds the first login for a second, so the two overlap.
+	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users/superhero1/auth_tokens", Method: "POST", Delay: time.Second, Count: 1})
+	c := newClient(t, srv, nil)
+	ctx := ctxT(t)
+	results := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := c.Login(ctx, "superhero1", srv.Config().AuthKey)
+			results <- err
+		}()
+	}
+	errs := []error{<-results, <-results}
+	var ok, refused int
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, cometchat.ErrLoginInProgress):
+			refused++
+		default:
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	require.Equal(t, 1, ok, "%v", errs)
+	require.Equal(t, 1, refused, "%v", errs)
+	require.Equal(t, "superhero1", c.LoggedInUser().UID)
+}
+
+func TestLogoutCleansUpEvenWhenTheServerFails(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	c := loggedIn(t, srv, "superhero1")
+	logouts := newEvents[struct{}]()
+	conn := connEvents(c)
+	c.AddLoginListener("l", cometchat.LoginListener{LogoutSuccess: func() { logouts.add(struct{}{}) }})
+	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/me", Method: "DELETE", Status: 500, Count: 10})
+	err := c.Logout(ctxT(t))
+	var ce *cometchat.Error
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, 500, ce.HTTPStatus)
+	logouts.next(t)
+	require.Equal(t, "disconnected", conn.next(t))
+	require.Nil(t, c.LoggedInUser())
+	require.Equal(t, cometchat.StatusDisconnected, c.ConnectionStatus())
+	_, err = c.GetUser(ctxT(t), "superhero2")
+	require.ErrorIs(t, err, cometchat.ErrNotLoggedIn)
 }
