@@ -59,6 +59,9 @@ type Message = fakeserver.Message
 // Stats counts the server's state.
 type Stats = fakeserver.Stats
 
+// Call is a call session as the server keeps it.
+type Call = fakeserver.Call
+
 // Fault makes matching HTTP requests fail (status, Retry-After, count).
 type Fault = fakeserver.Fault
 
@@ -190,6 +193,9 @@ func (s *Server) Messages() []Message { return s.fs.Messages() }
 
 // Message returns one message by id.
 func (s *Server) Message(id string) (Message, bool) { return s.fs.Message(id) }
+
+// Calls lists every call session, oldest first.
+func (s *Server) Calls() []Call { return s.fs.Calls() }
 
 // Stats counts users, groups, messages, sockets and calls.
 func (s *Server) Stats() Stats { return s.fs.Stats() }

@@ -67,6 +67,10 @@ func TestAsAUserWould(t *testing.T) {
 	require.Equal(t, call.SessionID, waitFor(t, calls).SessionID)
 	_, err = bot.RejectCall(ctx, call.SessionID, cometchat.CallStatusRejected)
 	require.NoError(t, err)
+	sessions := srv.Calls()
+	require.Len(t, sessions, 1)
+	require.Equal(t, "rejected", sessions[0].Status)
+	require.Equal(t, "superhero2", sessions[0].Initiator)
 
 	// A fault: the bot's socket drops; what was sent meanwhile still arrives.
 	srv.RefuseSockets(time.Hour)
