@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gocometchat/cometchat/internal/goid"
 )
 
 // MessageListener receives messages, typing indicators, receipts and
@@ -256,7 +257,7 @@ func (d *dispatcher) pushWait(ctx context.Context, f func()) error {
 
 func (d *dispatcher) run() {
 	defer close(d.done)
-	d.gid.Store(goid())
+	d.gid.Store(goid.ID())
 	for {
 		d.mu.Lock()
 		if len(d.q) == 0 {
@@ -302,7 +303,7 @@ func (d *dispatcher) guard(f func()) { d.call(f) }
 // close stops the dispatcher; it waits for it unless called from a callback.
 func (d *dispatcher) close() {
 	d.stopOnce.Do(func() { close(d.stop) })
-	if goid() == d.gid.Load() {
+	if goid.ID() == d.gid.Load() {
 		return
 	}
 	<-d.done
@@ -321,25 +322,6 @@ func (d *dispatcher) drained(ctx context.Context) error {
 	case <-d.done:
 		return ErrClosed
 	}
-}
-
-// goid returns the current goroutine's id. It is only used to let a listener
-// call Close without waiting for itself.
-func goid() uint64 {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	s := buf[:n]
-	const prefix = "goroutine "
-	if len(s) <= len(prefix) {
-		return 0
-	}
-	s = s[len(prefix):]
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	id, _ := strconv.ParseUint(string(s[:i]), 10, 64)
-	return id
 }
 
 func describePanic(v any) string { return fmt.Sprint(v) }

@@ -312,3 +312,24 @@ func TestRecoveryDoesNotEchoOwnSends(t *testing.T) {
 	require.Equal(t, theirs.ID, b.LastDeliveredMessageID())
 	require.Greater(t, theirs.ID, mine.ID)
 }
+
+// A forced logout that happens inside the connection's own work (the token
+// is gone when the socket anchors its resume position) must not deadlock.
+func TestForcedLogoutDuringConnect(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	token := authToken(t, srv, "superhero1")
+	c := newClient(t, srv, func(s *cometchat.AppSettings) { s.ManualSocketConnection = true })
+	logouts := newEvents[struct{}]()
+	c.AddLoginListener("l", cometchat.LoginListener{LogoutSuccess: func() { logouts.add(struct{}{}) }})
+	ctx := ctxT(t)
+	_, err := c.LoginWithAuthToken(ctx, token)
+	require.NoError(t, err)
+	revoke(t, srv, token)
+	err = c.Connect(ctx)
+	require.Error(t, err)
+	require.NoError(t, ctx.Err(), "Connect returned instead of hanging")
+	logouts.next(t)
+	require.Nil(t, c.LoggedInUser())
+	require.NoError(t, c.Close())
+}

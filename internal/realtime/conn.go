@@ -23,6 +23,7 @@ import (
 	"github.com/cenkalti/backoff/v4"
 	"github.com/gorilla/websocket"
 
+	"github.com/gocometchat/cometchat/internal/goid"
 	"github.com/gocometchat/cometchat/internal/wire"
 )
 
@@ -116,11 +117,12 @@ func DefaultBackOff() backoff.BackOff {
 
 // Conn is a self-healing authenticated websocket.
 type Conn struct {
-	cfg    Config
-	sendCh chan []byte
-	stop   chan struct{}
-	done   chan struct{}
-	once   sync.Once
+	cfg     Config
+	loopGID atomic.Uint64 // the run goroutine, so that Stop from a hook does not wait for itself
+	sendCh  chan []byte
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
 	// stopCtx ends with Stop; each session's context derives from it, so
 	// that stopping needs no watcher goroutine per session.
 	stopCtx    context.Context
@@ -177,12 +179,17 @@ func New(cfg Config) *Conn {
 func (c *Conn) Start() { go c.run() }
 
 // Stop closes the socket with 1000 "User logged out", ends the loop and waits
-// for its goroutines. It is idempotent.
+// for its goroutines. It is idempotent. Called from the loop's own goroutine
+// (a hook that logs out), it does not wait: the loop ends when the hook
+// returns.
 func (c *Conn) Stop() {
 	c.once.Do(func() {
 		close(c.stop)
 		c.stopCancel()
 	})
+	if goid.ID() == c.loopGID.Load() {
+		return
+	}
 	<-c.done
 }
 
@@ -299,6 +306,7 @@ func (c *Conn) stopped() bool {
 }
 
 func (c *Conn) run() {
+	c.loopGID.Store(goid.ID())
 	defer close(c.done)
 	b := c.cfg.NewBackOff()
 	b.Reset()
