@@ -51,9 +51,20 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
+	// The gap ends at the newest message now: the server already pushes
+	// anything newer to this authenticated socket, where the live stream
+	// (which never echoes this session's own actions) delivers it. Chasing
+	// newer messages here would race with the application's own requests.
+	upper, err := c.newestMessageID(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.resyncRequired(fmt.Errorf("cometchat: missed-message recovery after id %d failed: %w", pos, err))
+		}
+		return
+	}
 	recovered := 0
 	cursor := pos
-	for {
+	for cursor < upper {
 		msgs, err := c.fetchAfter(ctx, cursor)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -65,8 +76,12 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 			return
 		}
 		for _, m := range msgs {
-			if id := m.Base().ID; id > cursor {
+			id := m.Base().ID
+			if id > cursor {
 				cursor = id
+			}
+			if id > upper {
+				continue // arrives live
 			}
 			if c.isOwnMUID(m.Base().MUID) {
 				// Sent by this session (maybe while recovery ran, before the
