@@ -761,7 +761,10 @@ func (c *Client) Close() error {
 	}
 	c.bg.Wait()
 	c.disp.close()
-	c.rest.HTTP.CloseIdleConnections()
+	if c.o.httpClient == nil {
+		// Only the client's own transport: a shared one serves other clients.
+		c.rest.HTTP.CloseIdleConnections()
+	}
 	return nil
 }
 
