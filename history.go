@@ -221,8 +221,9 @@ func bit(v bool) string {
 // MessagesRequest pages through message history with a cursor (Cordova:
 // MessagesRequest). FetchPrevious walks back from the anchor (the newest
 // message when none), FetchNext forward; both share one cursor, so use one
-// request per direction. Pages are ascending by ID. Concurrent fetches on one
-// request are serialised.
+// request per direction. Pages are ascending by ID. A fetch started while
+// another runs on the same request fails with REQUEST_IN_PROGRESS, as in the
+// Cordova SDK.
 type MessagesRequest struct {
 	c           *Client
 	path        string

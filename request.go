@@ -135,7 +135,7 @@ func decodeList[W any, T any](conv func(*W) T) func(json.RawMessage) ([]T, error
 }
 
 // limitKV validates a builder limit as the Cordova SDK does: required,
-// between 0 and max.
+// between 1 and max.
 func limitKV(limit, max int) (rest.KV, error) {
 	switch {
 	case limit < 0:

@@ -203,7 +203,8 @@ func (s *Server) Stats() Stats { return s.fs.Stats() }
 // Sockets counts uid's authenticated sockets ("" for all).
 func (s *Server) Sockets(uid string) int { return s.fs.Sockets(uid) }
 
-// WaitForSockets waits until uid has n authenticated sockets.
+// WaitForSockets waits until uid has exactly n authenticated sockets (0: none
+// left), or ctx ends.
 func (s *Server) WaitForSockets(ctx context.Context, uid string, n int) error {
 	return s.fs.WaitForSockets(ctx, uid, n)
 }
@@ -234,7 +235,7 @@ func (s *Server) AddFault(f Fault) string { return s.fs.AddFault(f) }
 func (s *Server) ClearFaults() { s.fs.ClearFaults() }
 
 // RevokeToken forgets an auth token; its next use gets
-// AUTH_ERR_AUTH_TOKEN_NOT_FOUND.
+// AUTH_ERR_AUTH_TOKEN_NOT_FOUND. It reports whether the token existed.
 func (s *Server) RevokeToken(token string) bool { return s.fs.RevokeToken(token) }
 
 // Restart drops every socket and serves again on the same port with the same
