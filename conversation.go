@@ -77,7 +77,7 @@ func conversationPath(with string, typ ReceiverType) (string, error) {
 		}
 		return "groups/" + with + "/conversation", nil
 	}
-	return "", errorf(CodeInvalidConversationTyp, "conversation type must be user or group, not %q", typ)
+	return "", errorf(CodeInvalidConversationType, "conversation type must be user or group, not %q", typ)
 }
 
 func (c *Client) conversationCall(ctx context.Context, method, with string, typ ReceiverType, body any) (*Conversation, error) {
@@ -240,7 +240,7 @@ func (b *ConversationsRequestBuilder) Build() (*ConversationsRequest, error) {
 	case ReceiverTypeUser, ReceiverTypeGroup:
 		q = append(q, rest.KV{Key: "conversationType", Value: string(b.typ)})
 	default:
-		return nil, errorf(CodeInvalidConversationTyp, "conversation type must be user or group, not %q", b.typ)
+		return nil, errorf(CodeInvalidConversationType, "conversation type must be user or group, not %q", b.typ)
 	}
 	if b.withUserAndGroupTags {
 		q = append(q, rest.KV{Key: "withUserAndGroupTags", Value: "true"})
