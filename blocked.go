@@ -156,7 +156,7 @@ func (b *BlockedUsersRequestBuilder) Build() (*BlockedUsersRequest, error) {
 	if s := strings.TrimSpace(b.search); s != "" {
 		q = append(q, rest.KV{Key: "searchKey", Value: s})
 	}
-	return &BlockedUsersRequest{p: newPager(b.c, "blockedusers", q, decodeList((*userWire).user), userKey)}, nil
+	return &BlockedUsersRequest{p: newPager(b.c, "blockedusers", q, decodeList(userFromWire), userKey)}, nil
 }
 
 // BlockedUsersRequest is a frozen blocked-user list (Cordova:

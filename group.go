@@ -98,32 +98,17 @@ func groupFromWire(w *wire.Group) *Group {
 		Description: string(w.Description), Owner: string(w.Owner), Metadata: w.Metadata.Map(),
 		CreatedAt: int64(w.CreatedAt), UpdatedAt: int64(w.UpdatedAt), HasJoined: bool(w.HasJoined),
 		JoinedAt: int64(w.JoinedAt), MembersCount: int(w.MembersCount), Scope: GroupMemberScope(w.Scope),
-		Tags: []string(w.Tags),
+		Tags: []string(w.Tags), ConversationID: string(w.ConversationID), UpdatedBy: string(w.UpdatedBy),
+		OnlineMembersCount: int(w.OnlineMembersCount),
 	}
-}
-
-// groupWire is wire.Group plus the fields wire.Group does not carry.
-type groupWire struct {
-	wire.Group
-	ConversationID     wire.Str `json:"conversationId"`
-	UpdatedBy          wire.Str `json:"updatedBy"`
-	OnlineMembersCount wire.Int `json:"onlineMembersCount"`
-}
-
-func (w *groupWire) group() *Group {
-	g := groupFromWire(&w.Group)
-	g.ConversationID = string(w.ConversationID)
-	g.UpdatedBy = string(w.UpdatedBy)
-	g.OnlineMembersCount = int(w.OnlineMembersCount)
-	return g
 }
 
 func decodeGroup(raw json.RawMessage) (*Group, error) {
-	var w groupWire
+	var w wire.Group
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return nil, err
 	}
-	return w.group(), nil
+	return groupFromWire(&w), nil
 }
 
 func decodeGroupData(raw json.RawMessage) (*Group, error) {
@@ -144,11 +129,7 @@ func memberFromWire(w *wire.User, guid string) *GroupMember {
 
 // decodeMembers decodes a member list and stamps every member with guid.
 func decodeMembers(guid string) func(json.RawMessage) ([]*GroupMember, error) {
-	return decodeList(func(w *userWire) *GroupMember {
-		m := memberFromWire(&w.User, guid)
-		m.ConversationID = string(w.ConversationID)
-		return m
-	})
+	return decodeList(func(w *wire.User) *GroupMember { return memberFromWire(w, guid) })
 }
 
 // groupBody is a group as the Cordova SDK serialises it for create, update

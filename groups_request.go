@@ -70,7 +70,7 @@ func (b *GroupsRequestBuilder) Build() (*GroupsRequest, error) {
 	q = append(q, boolKV("hasJoined", b.joinedOnly)...)
 	q = append(q, listKV("tags", nonBlank(b.tags))...)
 	q = append(q, boolKV("withTags", b.withTags)...)
-	return &GroupsRequest{p: newPager(b.c, "groups", q, decodeList((*groupWire).group), groupKey)}, nil
+	return &GroupsRequest{p: newPager(b.c, "groups", q, decodeList(groupFromWire), groupKey)}, nil
 }
 
 // GroupsRequest is a frozen group list (Cordova: GroupsRequest). It is safe

@@ -273,7 +273,7 @@ type fastRef struct {
 
 // fastEntity holds the fields of a user entity and of a group entity.
 type fastEntity struct {
-	userWire
+	wire.User
 	Type               wire.Str  `json:"type"`
 	Icon               wire.Str  `json:"icon"`
 	Description        wire.Str  `json:"description"`
@@ -286,11 +286,10 @@ type fastEntity struct {
 
 func (e *fastEntity) group() *Group {
 	u := &e.User
-	w := groupWire{Group: wire.Group{GUID: u.GUID, Name: u.Name, Type: e.Type, Icon: e.Icon, Description: e.Description,
+	return groupFromWire(&wire.Group{GUID: u.GUID, Name: u.Name, Type: e.Type, Icon: e.Icon, Description: e.Description,
 		Owner: e.Owner, Metadata: u.Metadata, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, HasJoined: e.HasJoined,
-		JoinedAt: u.JoinedAt, MembersCount: e.MembersCount, Scope: u.Scope, Tags: u.Tags},
-		ConversationID: e.ConversationID, UpdatedBy: e.UpdatedBy, OnlineMembersCount: e.OnlineMembersCount}
-	return w.group()
+		JoinedAt: u.JoinedAt, MembersCount: e.MembersCount, Scope: u.Scope, Tags: u.Tags,
+		ConversationID: u.ConversationID, UpdatedBy: e.UpdatedBy, OnlineMembersCount: e.OnlineMembersCount})
 }
 
 // entity resolves a reference as entityOf does; ok is false for kinds the
@@ -301,7 +300,7 @@ func (r *fastRef) entity() (Entity, bool) {
 	}
 	switch r.EntityType {
 	case "user":
-		return r.Entity.user(), true
+		return userFromWire(&r.Entity.User), true
 	case "group":
 		return r.Entity.group(), true
 	}

@@ -1,7 +1,6 @@
 package cometchat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -99,33 +98,11 @@ func userFromWire(w *wire.User) *User {
 		StatusMessage: string(w.StatusMessage), LastActiveAt: int64(w.LastActiveAt), Tags: []string(w.Tags),
 		HasBlockedMe: bool(w.HasBlockedMe), BlockedByMe: bool(w.BlockedByMe), DeactivatedAt: int64(w.DeactivatedAt),
 		CreatedAt: int64(w.CreatedAt), UpdatedAt: int64(w.UpdatedAt), AuthToken: string(w.AuthToken),
+		ConversationID: string(w.ConversationID), BlockedByMeAt: int64(w.BlockedByMeAt), BlockedAt: int64(w.BlockedAt),
 	}
-}
-
-// userWire is wire.User plus the fields wire.User does not carry.
-type userWire struct {
-	wire.User
-	ConversationID wire.Str `json:"conversationId"`
-	BlockedByMeAt  wire.Int `json:"blockedByMeAt"`
-	BlockedAt      wire.Int `json:"blockedAt"`
-}
-
-func (w *userWire) user() *User {
-	u := userFromWire(&w.User)
-	u.ConversationID = string(w.ConversationID)
-	u.BlockedByMeAt = int64(w.BlockedByMeAt)
-	u.BlockedAt = int64(w.BlockedAt)
-	return u
 }
 
 func decodeUser(raw json.RawMessage) (*User, error) {
-	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' {
-		var w userWire
-		if err := json.Unmarshal(t, &w); err != nil {
-			return nil, err
-		}
-		return w.user(), nil
-	}
 	w, err := wire.DecodeUser(raw)
 	if err != nil {
 		return nil, err

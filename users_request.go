@@ -186,7 +186,7 @@ func (b *UsersRequestBuilder) Build() (*UsersRequest, error) {
 		}
 	}
 	q = append(q, listKV("searchIn", in)...)
-	return &UsersRequest{p: newPager(b.c, "users", q, decodeList((*userWire).user), userKey)}, nil
+	return &UsersRequest{p: newPager(b.c, "users", q, decodeList(userFromWire), userKey)}, nil
 }
 
 // UsersRequest is a frozen user list (Cordova: UsersRequest). It is safe for

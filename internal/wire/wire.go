@@ -213,6 +213,10 @@ type User struct {
 	AuthToken     Str     `json:"authToken"`
 	JWT           Str     `json:"jwt"`
 	Settings      Object  `json:"settings"`
+	// Fields of lists: the caller-relative conversation and block times.
+	ConversationID Str `json:"conversationId"`
+	BlockedByMeAt  Int `json:"blockedByMeAt"`
+	BlockedAt      Int `json:"blockedAt"`
 	// Group member fields (members lists share the user shape).
 	Scope    Str `json:"scope"`
 	JoinedAt Int `json:"joinedAt"`
@@ -221,20 +225,23 @@ type User struct {
 
 // Group is a group as CometChat sends it.
 type Group struct {
-	GUID         Str     `json:"guid"`
-	Name         Str     `json:"name"`
-	Type         Str     `json:"type"`
-	Icon         Str     `json:"icon"`
-	Description  Str     `json:"description"`
-	Owner        Str     `json:"owner"`
-	Metadata     Object  `json:"metadata"`
-	CreatedAt    Int     `json:"createdAt"`
-	UpdatedAt    Int     `json:"updatedAt"`
-	HasJoined    Bool    `json:"hasJoined"`
-	JoinedAt     Int     `json:"joinedAt"`
-	MembersCount Int     `json:"membersCount"`
-	Scope        Str     `json:"scope"`
-	Tags         Strings `json:"tags"`
+	GUID               Str     `json:"guid"`
+	Name               Str     `json:"name"`
+	Type               Str     `json:"type"`
+	Icon               Str     `json:"icon"`
+	Description        Str     `json:"description"`
+	Owner              Str     `json:"owner"`
+	Metadata           Object  `json:"metadata"`
+	CreatedAt          Int     `json:"createdAt"`
+	UpdatedAt          Int     `json:"updatedAt"`
+	HasJoined          Bool    `json:"hasJoined"`
+	JoinedAt           Int     `json:"joinedAt"`
+	MembersCount       Int     `json:"membersCount"`
+	Scope              Str     `json:"scope"`
+	Tags               Strings `json:"tags"`
+	ConversationID     Str     `json:"conversationId"`
+	UpdatedBy          Str     `json:"updatedBy"`
+	OnlineMembersCount Int     `json:"onlineMembersCount"`
 }
 
 // EntityRef is `{"entityType": ..., "entity": {...}}`.
