@@ -82,6 +82,9 @@ type AppSettings struct {
 	// WebsocketURL overrides the socket address (default: from the server's
 	// settings; ws:// when ClientHost uses http://).
 	WebsocketURL string
+	// DisableAutoJoinGroups records Cordova's enableAutoJoinForGroups(false).
+	// It is stored only: CometChat 3.0 attaches no behaviour to it.
+	DisableAutoJoinGroups bool
 }
 
 // AppSettingsBuilder builds AppSettings with the Cordova method names.
@@ -121,6 +124,13 @@ func (b *AppSettingsBuilder) AutoEstablishSocketConnection(enabled bool) *AppSet
 	return b
 }
 
+// EnableAutoJoinForGroups records the auto-join choice (stored only; see
+// AppSettings.DisableAutoJoinGroups).
+func (b *AppSettingsBuilder) EnableAutoJoinForGroups(enabled bool) *AppSettingsBuilder {
+	b.s.DisableAutoJoinGroups = !enabled
+	return b
+}
+
 // OverrideAdminHost sets the admin REST base (URL, or "host:port/v3.0").
 func (b *AppSettingsBuilder) OverrideAdminHost(host string) *AppSettingsBuilder {
 	b.s.AdminHost = host
@@ -156,6 +166,17 @@ type options struct {
 	recoveryMax  int
 	noRecovery   bool
 	healthyAfter time.Duration
+	source       source
+}
+
+type source struct{ resource, platform, language string }
+
+// WithSource labels this client's logins with the identity of a wrapper or UI
+// kit built on the SDK (Cordova: setSource): the three values go into the
+// login body's appInfo as resource, platform and language. The session's
+// platform (WithPlatform) is a different thing and stays as it is.
+func WithSource(resource, platform, language string) Option {
+	return func(o *options) { o.source = source{resource: resource, platform: platform, language: language} }
 }
 
 // WithHTTPClient sets the HTTP client for REST calls. Its transport's TLS
@@ -511,6 +532,10 @@ type appInfo struct {
 	Version    string `json:"version"`
 	APIVersion string `json:"apiVersion"`
 	UserAgent  string `json:"userAgent"`
+	// Set by WithSource only.
+	Platform string `json:"platform,omitempty"`
+	Language string `json:"language,omitempty"`
+	Resource string `json:"resource,omitempty"`
 }
 
 type loginBody struct {
@@ -521,7 +546,8 @@ type loginBody struct {
 
 func (c *Client) loginBody() loginBody {
 	return loginBody{Platform: c.o.platform, DeviceID: c.deviceID,
-		AppInfo: appInfo{Version: "v" + Version, APIVersion: apiVersion, UserAgent: userAgent()}}
+		AppInfo: appInfo{Version: "v" + Version, APIVersion: apiVersion, UserAgent: userAgent(),
+			Platform: c.o.source.platform, Language: c.o.source.language, Resource: c.o.source.resource}}
 }
 
 func userAgent() string {

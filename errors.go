@@ -91,6 +91,11 @@ const (
 	CodeInvalidStatusValue      = "INVALID_STATUS_VALUE"
 	CodeInvalidDirectionValue   = "INVALID_DIRECTION_VALUE"
 	CodeInvalidConversationType = "INVALID_CONVERSATION_TYPE"
+	CodeInvalidExtension        = "ERROR_INVALID_EXTENSION"
+	CodeExtensionNotFound       = "ERROR_EXTENSION_NOT_FOUND"
+	CodeInvalidFeature          = "ERROR_INVALID_FEATURE"
+	CodeFeatureNotFound         = "ERROR_FEATURE_NOT_FOUND"
+	CodeInvalidGroupList        = "ERROR_INVALID_GROUPLIST"
 )
 
 // Codes CometChat's servers send (and the fake server reproduces).

@@ -56,6 +56,13 @@ type Member = fakeserver.Member
 // Message is a stored message (plain, action or call).
 type Message = fakeserver.Message
 
+// PushToken is a push-notification token registered by a session.
+type PushToken = fakeserver.PushToken
+
+// Extension is an extension the server's settings list as enabled (set in
+// Config.Extensions).
+type Extension = fakeserver.Extension
+
 // Stats counts the server's state.
 type Stats = fakeserver.Stats
 
@@ -199,6 +206,10 @@ func (s *Server) Calls() []Call { return s.fs.Calls() }
 
 // Stats counts users, groups, messages, sockets and calls.
 func (s *Server) Stats() Stats { return s.fs.Stats() }
+
+// PushTokens returns the push tokens uid's sessions registered with
+// Client.RegisterPushToken, sorted by token.
+func (s *Server) PushTokens(uid string) []PushToken { return s.fs.PushTokens(uid) }
 
 // Sockets counts uid's authenticated sockets ("" for all).
 func (s *Server) Sockets(uid string) int { return s.fs.Sockets(uid) }

@@ -65,6 +65,59 @@ func (b *byteSize) Set(s string) error {
 	return nil
 }
 
+// extensionFlags collects repeated -extension ID[=Name] flags.
+type extensionFlags []fakeserver.Extension
+
+func (e *extensionFlags) String() string {
+	parts := make([]string, 0, len(*e))
+	for _, x := range *e {
+		parts = append(parts, x.ID+"="+x.Name)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (e *extensionFlags) Set(s string) error {
+	id, name, ok := strings.Cut(s, "=")
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return fmt.Errorf("invalid extension %q (want ID or ID=Name)", s)
+	}
+	if !ok {
+		name = id
+	}
+	*e = append(*e, fakeserver.Extension{ID: id, Name: strings.TrimSpace(name)})
+	return nil
+}
+
+// featureFlags collects repeated -feature NAME[=true|false] flags.
+type featureFlags map[string]bool
+
+func (f featureFlags) String() string {
+	parts := make([]string, 0, len(f))
+	for k, v := range f {
+		parts = append(parts, k+"="+strconv.FormatBool(v))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (f featureFlags) Set(s string) error {
+	name, val, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	on := true
+	if ok {
+		b, err := strconv.ParseBool(strings.TrimSpace(val))
+		if err != nil {
+			return fmt.Errorf("invalid feature %q (want NAME or NAME=true|false)", s)
+		}
+		on = b
+	}
+	if name == "" {
+		return fmt.Errorf("invalid feature %q (want NAME or NAME=true|false)", s)
+	}
+	f[name] = on
+	return nil
+}
+
 // run starts the server described by args, prints the ready line on stdout
 // and serves until ctx ends.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -89,6 +142,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	msgLimit := fs.Int("rate-limit-messages", 30, "sent messages per user per minute (only with -rate-limit)")
 	noSeed := fs.Bool("no-seed", false, "start without the sample users and group")
 	verbose := fs.Bool("v", false, "debug logs on stderr")
+	var extensions extensionFlags
+	fs.Var(&extensions, "extension", "an extension the settings list as enabled, ID or ID=Name (repeatable)")
+	features := featureFlags{}
+	fs.Var(features, "feature", "a feature parameter of the settings, NAME or NAME=true|false (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,6 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Addr: *addr, AppID: *appID, AuthKey: *authKey, APIKey: *apiKey, Region: *region, Plain: *plain,
 		MaxUploadBytes: int64(maxUpload), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
 		AutoCreateUsers: *autoUsers, RevokeTokenOnLogout: *revoke, NoSeed: *noSeed,
+		Extensions: extensions, Features: features,
 		RateLimits: fakeserver.RateLimits{Enforce: *enforce, Core: *coreLimit, Standard: *stdLimit, MessagesPerUser: *msgLimit},
 	})
 	if err != nil {

@@ -29,7 +29,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-app-id", "cmd-app", "-auth-key", "k", "-region", "eu",
-			"-ca-out", ca, "-max-upload", "1M"}, pw, io.Discard)
+			"-ca-out", ca, "-max-upload", "1M",
+			"-extension", "reactions=Reactions", "-extension", "polls", "-feature", "moderation", "-feature", "translation=false"}, pw, io.Discard)
 		pw.Close()
 	}()
 	lines := make(chan string, 4)
@@ -70,8 +71,11 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(body), `"REGION":"eu"`) {
-		t.Fatalf("settings: %s", body)
+	for _, want := range []string{`"REGION":"eu"`, `"extensions":[{"id":"reactions","name":"Reactions"},{"id":"polls","name":"polls"}]`,
+		`"parameters":{"moderation":true,"translation":false}`} {
+		if !strings.Contains(string(body), want) {
+			t.Fatalf("settings lack %s: %s", want, body)
+		}
 	}
 	cancel()
 	select {
@@ -87,7 +91,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-max-upload", "lots"}, {"extra"}, {"-addr", "256.0.0.1:99999"}} {
+	for _, args := range [][]string{{"-max-upload", "lots"}, {"extra"}, {"-addr", "256.0.0.1:99999"},
+		{"-extension", "=Name"}, {"-feature", "x=maybe"}, {"-feature", "=true"}} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Fatalf("%v: want an error", args)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strings"
 )
 
 // Go helpers for tests: seeding and inspecting the state without HTTP.
@@ -407,4 +408,31 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	s.st = st
 	s.mu.Unlock()
+}
+
+// PushToken is a push-notification token a session registered (Cordova:
+// registerTokenForPushNotification).
+type PushToken struct {
+	// Token is the FCM device token.
+	Token string
+	// DeviceID is the device that registered it.
+	DeviceID string
+	// Settings are the push settings sent with it (raw JSON; empty if none).
+	Settings json.RawMessage
+}
+
+// PushTokens returns the push tokens registered by uid's sessions, sorted by
+// token.
+func (s *Server) PushTokens(uid string) []PushToken {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []PushToken
+	for _, rec := range s.st.sessions {
+		if rec.pushToken != "" && strings.EqualFold(rec.uid, uid) {
+			out = append(out, PushToken{Token: rec.pushToken, DeviceID: rec.deviceID,
+				Settings: append(json.RawMessage(nil), rec.pushSettings...)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Token < out[j].Token })
+	return out
 }

@@ -47,6 +47,18 @@ type Config struct {
 	PingInterval time.Duration
 	// RateLimits configures the rate-limit headers and their enforcement.
 	RateLimits RateLimits
+	// Extensions are the extensions the settings list as enabled (default
+	// none), for IsExtensionEnabled and ExtensionDetails.
+	Extensions []Extension
+	// Features are the feature parameters of the settings (default none),
+	// for IsFeatureEnabled.
+	Features map[string]bool
+}
+
+// Extension is an extension listed as enabled in the app's settings.
+type Extension struct {
+	ID   string
+	Name string
 }
 
 // RateLimits configures CometChat-style rate limits (decision 24). Every

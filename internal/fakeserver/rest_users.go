@@ -17,8 +17,24 @@ func (s *Server) settings(r *http.Request) *settingsJSON {
 		Mode: "DEFAULT", AppVersion: 3, Region: s.cfg.Region, MainDomain: host, ExtensionDomain: host,
 		AnalyticsPingDisabled: true, AnalyticsHost: hostport, AnalyticsVersion: "v1", AnalyticsUseSSL: !s.cfg.Plain,
 		SettingsHash: "fake-settings-1", SettingsHashReceivedAt: s.now(),
-		Extensions: []extensionJSON{}, Parameters: map[string]bool{},
+		Extensions: s.extensions(), Parameters: s.features(),
 	}
+}
+
+func (s *Server) extensions() []extensionJSON {
+	out := make([]extensionJSON, 0, len(s.cfg.Extensions))
+	for _, e := range s.cfg.Extensions {
+		out = append(out, extensionJSON(e))
+	}
+	return out
+}
+
+func (s *Server) features() map[string]bool {
+	out := make(map[string]bool, len(s.cfg.Features))
+	for k, v := range s.cfg.Features {
+		out[k] = v
+	}
+	return out
 }
 
 func (s *Server) hSettings(rc *reqCtx) ([]byte, error) {
@@ -95,6 +111,16 @@ func (s *Server) recordSessionLocked(rc *reqCtx, uid string, req userReq) {
 	}
 	if len(req.AppInfo) > 0 {
 		rec.appInfo = append(json.RawMessage(nil), req.AppInfo...)
+		var ai struct {
+			Push *struct {
+				Token    string          `json:"fcmDeviceToken"`
+				Settings json.RawMessage `json:"settings"`
+			} `json:"pushNotification"`
+		}
+		if json.Unmarshal(req.AppInfo, &ai) == nil && ai.Push != nil && ai.Push.Token != "" {
+			rec.pushToken = ai.Push.Token
+			rec.pushSettings = append(json.RawMessage(nil), ai.Push.Settings...)
+		}
 	}
 }
 

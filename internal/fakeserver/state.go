@@ -184,6 +184,9 @@ type sessionRec struct {
 	platform  string
 	appInfo   json.RawMessage
 	loggedOut bool
+	// The push token registered through PUT /me (rest.md §5.1.2, body 2).
+	pushToken    string
+	pushSettings json.RawMessage
 }
 
 // state is the whole CometChat app.

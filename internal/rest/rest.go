@@ -40,6 +40,9 @@ type Request struct {
 	ContentType string
 	APIKey      string
 	AuthToken   string
+	// Authorization, when set, is sent as-is in the Authorization header
+	// (the socket service's online counts take the raw JWT there).
+	Authorization string
 	// Idempotent calls are retried on 429/503 with Retry-After (GETs always are).
 	Idempotent bool
 }
@@ -188,6 +191,9 @@ func (c *Caller) once(ctx context.Context, r *Request) (*Response, error) {
 	}
 	if r.AuthToken != "" {
 		h.Set("authToken", r.AuthToken)
+	}
+	if r.Authorization != "" {
+		h.Set("Authorization", r.Authorization)
 	}
 	hc := c.HTTP
 	if hc == nil {
