@@ -1,0 +1,143 @@
+package cometchat_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// goNames holds the exported names of a package's non-test files.
+type goNames struct {
+	methods map[string]bool // "Type.Method"
+	names   map[string]bool // functions, types, consts, vars, fields, methods
+}
+
+func parseExported(t *testing.T, dirs ...string) goNames {
+	t.Helper()
+	n := goNames{methods: map[string]bool{}, names: map[string]bool{}}
+	fset := token.NewFileSet()
+	for _, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		require.NoError(t, err)
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			require.NoError(t, err)
+			ast.Inspect(f, func(node ast.Node) bool {
+				switch d := node.(type) {
+				case *ast.FuncDecl:
+					if d.Recv != nil && len(d.Recv.List) == 1 {
+						recv := d.Recv.List[0].Type
+						if star, ok := recv.(*ast.StarExpr); ok {
+							recv = star.X
+						}
+						if id, ok := recv.(*ast.Ident); ok {
+							n.methods[id.Name+"."+d.Name.Name] = true
+						}
+					}
+					n.names[d.Name.Name] = true
+				case *ast.TypeSpec:
+					n.names[d.Name.Name] = true
+				case *ast.ValueSpec:
+					for _, id := range d.Names {
+						n.names[id.Name] = true
+					}
+				case *ast.Field:
+					for _, id := range d.Names {
+						n.names[id.Name] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	return n
+}
+
+// TestReadmeTableIsTrue checks the Go column of the README's "Cordova call →
+// Go call" table against the code: every method written as
+// `func (x *T) Name(` exists on T, every `func Name(` and every
+// `cometchat.Name` exists, and every constant named `CodeX` exists.
+func TestReadmeTableIsTrue(t *testing.T) {
+	raw, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	names := parseExported(t, ".")
+	testNames := parseExported(t, "cometchattest")
+
+	method := regexp.MustCompile(`func \(\w+ \*?(\w+)\) (\w+)\(`)
+	function := regexp.MustCompile(`func ([A-Z]\w*)\(`)
+	qualified := regexp.MustCompile(`\b(cometchat|cometchattest)\.([A-Z]\w*)`)
+	code := regexp.MustCompile("`(Code[A-Z]\\w*)`")
+	// `Name(args) *XBuilder`: a builder method, receiver named by the result.
+	builder := regexp.MustCompile("`([A-Z]\\w*)\\([^`]*\\) \\*(\\w+Builder)`")
+	build := regexp.MustCompile("`Build\\(\\) \\(\\*(\\w+), error\\)`")
+	field := regexp.MustCompile("field `([A-Z]\\w*) ")
+	typ := regexp.MustCompile("`type ([A-Z]\\w*) ")
+	ident := regexp.MustCompile("`([A-Z][A-Z0-9]*[a-z]\\w*)`") // CamelCase, not a wire code
+
+	rows, checked := 0, 0
+	var missing []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		cells := strings.Split(line, " | ")
+		if !regexp.MustCompile(`^\| [A-Z]+-\d+`).MatchString(line) || len(cells) < 3 {
+			continue
+		}
+		rows++
+		id, goCol := strings.TrimPrefix(cells[0], "| "), cells[len(cells)-1]
+		for _, m := range method.FindAllStringSubmatch(goCol, -1) {
+			checked++
+			if !names.methods[m[1]+"."+m[2]] {
+				missing = append(missing, id+": method "+m[1]+"."+m[2])
+			}
+		}
+		for _, m := range function.FindAllStringSubmatch(goCol, -1) {
+			checked++
+			if !names.names[m[1]] {
+				missing = append(missing, id+": func "+m[1])
+			}
+		}
+		for _, m := range qualified.FindAllStringSubmatch(goCol, -1) {
+			checked++
+			pkg := names
+			if m[1] == "cometchattest" {
+				pkg = testNames
+			}
+			if !pkg.names[m[2]] {
+				missing = append(missing, id+": "+m[1]+"."+m[2])
+			}
+		}
+		for _, m := range builder.FindAllStringSubmatch(goCol, -1) {
+			checked++
+			if !names.methods[m[2]+"."+m[1]] {
+				missing = append(missing, id+": method "+m[2]+"."+m[1])
+			}
+		}
+		for _, m := range build.FindAllStringSubmatch(goCol, -1) {
+			checked++
+			if !names.methods[m[1]+"Builder.Build"] {
+				missing = append(missing, id+": method "+m[1]+"Builder.Build")
+			}
+		}
+		for _, re := range []*regexp.Regexp{code, field, typ, ident} {
+			for _, m := range re.FindAllStringSubmatch(goCol, -1) {
+				checked++
+				if !names.names[m[1]] {
+					missing = append(missing, id+": "+m[1])
+				}
+			}
+		}
+	}
+	t.Logf("%d rows, %d Go names checked", rows, checked)
+	require.Greater(t, rows, 300, "the table was not found")
+	require.Greater(t, checked, 400, "too few Go names recognised in the table")
+	require.Empty(t, missing, "the README names Go API that does not exist")
+}
