@@ -1,6 +1,7 @@
 package cometchat_test
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -140,4 +141,55 @@ func TestReadmeTableIsTrue(t *testing.T) {
 	require.Greater(t, rows, 300, "the table was not found")
 	require.Greater(t, checked, 400, "too few Go names recognised in the table")
 	require.Empty(t, missing, "the README names Go API that does not exist")
+}
+
+// TestReadmeTableIsComplete checks the README against the surface checklist
+// (testdata/surface_ids.txt, copied from the project's surface inventory):
+// every P0 and P1 item has a row in the table, every P2 item is named (in a
+// row, or among the items left out with the reason), and the N/A items are
+// the WebRTC rows the out-of-scope section names.
+func TestReadmeTableIsComplete(t *testing.T) {
+	raw, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	readme := string(raw)
+	rows := map[string]bool{}
+	rowID := regexp.MustCompile(`^\| ([A-Z]+-\d+)`)
+	for _, line := range strings.Split(readme, "\n") {
+		if m := rowID.FindStringSubmatch(line); m != nil {
+			rows[m[1]] = true
+		}
+	}
+	ids, err := os.ReadFile("testdata/surface_ids.txt")
+	require.NoError(t, err)
+	var tiers = map[string]int{}
+	var missing []string
+	for _, line := range strings.Split(string(ids), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 || strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, tier := f[0], f[1]
+		tiers[tier]++
+		switch tier {
+		case "P0", "P1":
+			if !rows[id] {
+				missing = append(missing, id+" ("+tier+") has no row")
+			}
+		case "P2":
+			if !regexp.MustCompile(`\b` + id + `\b`).MatchString(readme) {
+				missing = append(missing, id+" (P2) is not named")
+			}
+		case "N/A":
+			var n int
+			_, err := fmt.Sscanf(id, "CALL-%d", &n)
+			if err != nil || n < 21 || n > 68 {
+				missing = append(missing, id+" (N/A) is outside CALL-21…CALL-68")
+			}
+		default:
+			t.Fatalf("unknown tier %q of %s", tier, id)
+		}
+	}
+	require.Equal(t, map[string]int{"P0": 259, "P1": 84, "P2": 42, "N/A": 48}, tiers, "testdata/surface_ids.txt")
+	require.Contains(t, readme, "CALL-21 … CALL-68", "the out-of-scope section names the N/A rows")
+	require.Empty(t, missing)
 }
