@@ -6,15 +6,19 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // hookState holds the fault hooks (decision 25, server.md §13). Guarded by
 // Server.mu.
 type hookState struct {
-	faults      []*faultRec
-	faultSeq    int
-	frameDelay  map[string]time.Duration // by uid; "" = every socket
+	faults     []*faultRec
+	faultSeq   int
+	frameDelay map[string]time.Duration // by uid; "" = every socket
+	// delaying is len(frameDelay), readable without Server.mu: every frame
+	// written checks it, and most servers delay nothing.
+	delaying    atomic.Int32
 	refuseUntil time.Time
 	failAuth    map[string]int // uid -> websocket auths still to refuse
 }
@@ -245,9 +249,10 @@ func (s *Server) DelayFrames(uid string, d time.Duration) {
 	uid = normID(uid)
 	if d <= 0 {
 		delete(s.hooks.frameDelay, uid)
-		return
+	} else {
+		s.hooks.frameDelay[uid] = d
 	}
-	s.hooks.frameDelay[uid] = d
+	s.hooks.delaying.Store(int32(len(s.hooks.frameDelay)))
 }
 
 // RefuseSockets answers websocket upgrades with HTTP 503 for d (0 stops

@@ -198,6 +198,9 @@ func (s *Server) applyReceiptLocked(reader string, m *msgRec, action string, now
 }
 
 func (s *Server) frameDelay(c *wsConn) time.Duration {
+	if s.hooks.delaying.Load() == 0 {
+		return 0 // without taking the server's lock, which a push may hold
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d, ok := s.hooks.frameDelay[c.uid]; ok && c.uid != "" {
