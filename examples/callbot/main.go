@@ -58,6 +58,7 @@ func run() error {
 
 	// The bot: accept every call, hang up after a moment. Busy answers need
 	// no code: the SDK sends them while a call is active.
+	hungUp := make(chan error, 1) // the bot's EndCall returned
 	bot.AddCallListener("bot", cometchat.CallListener{
 		OnIncomingCallReceived: func(call *cometchat.Call) {
 			fmt.Printf("bot: %s is calling (%s), accepting\n", call.CallInitiator.Name, call.CallType)
@@ -67,9 +68,8 @@ func run() error {
 			}
 			time.AfterFunc(500*time.Millisecond, func() {
 				fmt.Println("bot: hanging up")
-				if _, err := bot.EndCall(ctx, call.SessionID); err != nil {
-					log.Printf("bot: end: %v", err)
-				}
+				_, err := bot.EndCall(ctx, call.SessionID)
+				hungUp <- err
 			})
 		},
 	})
@@ -104,7 +104,18 @@ func run() error {
 	if err := expect(ctx, aliceEvents, "ended"); err != nil {
 		return err
 	}
-	fmt.Println("alice: the call ended; scene over")
+	fmt.Println("alice: the call ended")
+	// Alice hears of the end over her socket, possibly before the bot's own
+	// REST call has returned: wait for it before closing everything.
+	select {
+	case err := <-hungUp:
+		if err != nil {
+			return fmt.Errorf("bot: end: %w", err)
+		}
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for the bot to hang up: %w", ctx.Err())
+	}
+	fmt.Println("bot: call ended; scene over")
 	return nil
 }
 
