@@ -125,6 +125,7 @@ func (s *Server) newSeededState() *state {
 
 // serve starts serving ln; lifeMu held or not yet shared.
 func (s *Server) serve(ln net.Listener) {
+	ln = corkListener{ln}
 	if s.tlsConf != nil {
 		ln = tls.NewListener(ln, s.tlsConf)
 	}

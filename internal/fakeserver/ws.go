@@ -106,6 +106,7 @@ type wsConn struct {
 	doneOnce   sync.Once
 	halfOpen   atomic.Bool
 	closing    atomic.Bool
+	cork       *corkConn // nil when the socket is not a corkConn
 
 	// guarded by Server.mu
 	authed   bool
@@ -125,7 +126,7 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader answered with an HTTP error
 	}
-	c := &wsConn{s: s, ws: ws, remote: r.RemoteAddr, out: outQueue{ready: make(chan struct{}, 1)},
+	c := &wsConn{s: s, ws: ws, cork: corkOf(ws), remote: r.RemoteAddr, out: outQueue{ready: make(chan struct{}, 1)},
 		done: make(chan struct{}), writerDone: make(chan struct{}), finished: make(chan struct{})}
 	s.mu.Lock()
 	s.connSeq++
@@ -250,10 +251,24 @@ func (c *wsConn) ping() bool {
 	return true
 }
 
-// writeQueued writes the queued frames, one at a time, in order; false means
-// the writer must stop (a close frame was sent, the socket failed, or the
-// reader stopped).
+// writeQueued writes the queued frames in order, corked (see corkConn) so
+// that a backlog leaves in few system calls; false means the writer must
+// stop (a close frame was sent, the socket failed, or the reader stopped).
 func (c *wsConn) writeQueued(tick <-chan time.Time) bool {
+	if c.cork == nil {
+		return c.writeBatch(tick)
+	}
+	c.cork.cork()
+	ok := c.writeBatch(tick)
+	if err := c.cork.uncork(); err != nil && ok {
+		c.drop()
+		return false
+	}
+	return ok
+}
+
+// writeBatch writes the queued frames, one at a time, in order.
+func (c *wsConn) writeBatch(tick <-chan time.Time) bool {
 	for {
 		select {
 		case <-c.done:
@@ -281,12 +296,21 @@ func (c *wsConn) writeQueued(tick <-chan time.Time) bool {
 				continue
 			}
 			if d := c.s.frameDelay(c); d > 0 {
+				if c.cork != nil { // what was written before goes out before the delay
+					if err := c.cork.uncork(); err != nil {
+						c.drop()
+						return false
+					}
+				}
 				t := time.NewTimer(d)
 				select {
 				case <-t.C:
 				case <-c.done:
 					t.Stop()
 					return false
+				}
+				if c.cork != nil {
+					c.cork.cork()
 				}
 				if c.halfOpen.Load() {
 					continue
