@@ -69,15 +69,24 @@ func normalizeReceiverType(s string) ReceiverType {
 	return ReceiverType(s)
 }
 
-// handleFrame decodes one server frame on the socket reader and queues what
-// it means for the listeners. Nothing the server sends can make it panic;
-// frames it cannot read are logged, and messages it cannot read are still
-// delivered as *UnknownMessage.
+// handleFrame runs on the socket reader: it queues the frame, as read, for
+// the dispatcher, which decodes it there (runFrame). Decoding one frame and
+// reading the next thus proceed in parallel, on two cores when there are two;
+// order is kept because the dispatcher is one ordered queue, and a full queue
+// holds the reader back as before (back-pressure).
 //
 // handleFrame keeps raw: a received message's Raw is a slice of it, so the
 // caller must not modify raw afterwards (the socket reader hands over a
 // fresh buffer per frame).
 func (c *Client) handleFrame(ctx context.Context, raw []byte) {
+	_ = c.disp.pushWait(ctx, func() { c.runFrame(raw) })
+}
+
+// runFrame decodes one server frame on the dispatcher and runs what it means
+// for the listeners. Nothing the server sends can make it panic; frames it
+// cannot read are logged, and messages it cannot read are still delivered as
+// *UnknownMessage.
+func (c *Client) runFrame(raw []byte) {
 	var env wire.Envelope
 	var msg fastMessage
 	ok, msgOK := scanFrame(raw, &env, &msg)
@@ -95,10 +104,14 @@ func (c *Client) handleFrame(ctx context.Context, raw []byte) {
 	}
 	switch env.Type {
 	case "message":
+		var m Message
 		if msgOK {
-			c.handleScannedMessage(ctx, env.Body, &msg)
+			m = c.scannedMessage(env.Body, &msg)
 		} else {
-			c.handleMessageFrame(ctx, env.Body)
+			m = c.messageFromFrame(env.Body)
+		}
+		if m != nil {
+			c.deliverOnce(m)
 		}
 	case "typing_indicator", "receipts", "presence", "transient_message":
 		var body wire.SignalBody
@@ -134,7 +147,7 @@ func (c *Client) handleFrame(ctx context.Context, raw []byte) {
 			}
 		}
 		if ev != nil {
-			_ = c.disp.pushWait(ctx, ev)
+			ev()
 		}
 	case "auth":
 	default:
@@ -142,32 +155,42 @@ func (c *Client) handleFrame(ctx context.Context, raw []byte) {
 	}
 }
 
-func (c *Client) handleMessageFrame(ctx context.Context, body json.RawMessage) {
+// messageFromFrame decodes the message of a "message" frame; nil when there
+// is no message object at all.
+func (c *Client) messageFromFrame(body json.RawMessage) Message {
 	if len(body) == 0 || body[0] != '{' {
 		c.log.Warn("cometchat: ignoring a message frame without a message object")
-		return
+		return nil
 	}
 	msg, err := decodeMessage(body)
 	if err != nil {
 		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
 		msg = &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), body...)}}
 	}
-	c.queueMessage(ctx, msg)
+	return msg
 }
 
-// handleScannedMessage is handleMessageFrame for a body that scanFrame
-// already decoded into w.
-func (c *Client) handleScannedMessage(ctx context.Context, body json.RawMessage, w *fastMessage) {
+// scannedMessage is messageFromFrame for a body that scanFrame already
+// decoded into w.
+func (c *Client) scannedMessage(body json.RawMessage, w *fastMessage) Message {
 	msg, err := decodeScanned(body, w)
 	if err != nil {
 		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
 		msg = &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), body...)}}
 	}
-	c.queueMessage(ctx, msg)
+	return msg
 }
 
-// queueMessage dedupes by id and queues delivery. The live socket and the
-// missed-message recovery both come through here.
+// deliverOnce delivers msg unless its id was seen (on the dispatcher).
+func (c *Client) deliverOnce(msg Message) {
+	if id := msg.Base().ID; id > 0 && !c.markSeen(id) {
+		return
+	}
+	c.deliver(msg)
+}
+
+// queueMessage dedupes by id and queues delivery; missed-message recovery
+// comes through here.
 func (c *Client) queueMessage(ctx context.Context, msg Message) {
 	id := msg.Base().ID
 	if id > 0 && !c.markSeen(id) {
