@@ -333,3 +333,34 @@ func TestForcedLogoutDuringConnect(t *testing.T) {
 	require.Nil(t, c.LoggedInUser())
 	require.NoError(t, c.Close())
 }
+
+// A message whose send failed (or whose answer was lost) can be sent again as
+// the same value: its muid makes the server keep, and push, one copy.
+func TestResendingTheSameMessageKeepsOneCopy(t *testing.T) {
+	srv := startServer(t)
+	ctx := ctxT(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2")
+	got := newEvents[string]()
+	b.AddMessageListener("t", cometchat.MessageListener{OnTextMessageReceived: func(m *cometchat.TextMessage) { got.add(m.Text) }})
+
+	m := cometchat.NewTextMessage("superhero2", cometchat.ReceiverTypeUser, "once")
+	first, err := a.SendMessage(ctx, m)
+	require.NoError(t, err)
+	require.NotEmpty(t, m.MUID, "the first send gives the message its muid")
+	again, err := a.SendMessage(ctx, m)
+	require.NoError(t, err)
+	require.Equal(t, first.ID, again.ID, "the server answers with the stored message")
+	_, err = a.SendMessage(ctx, cometchat.NewTextMessage("superhero2", cometchat.ReceiverTypeUser, "after"))
+	require.NoError(t, err)
+
+	require.Equal(t, "once", got.next(t))
+	require.Equal(t, "after", got.next(t), "no second copy was pushed")
+	n := 0
+	for _, sm := range srv.Messages() {
+		if sm.Text == "once" {
+			n++
+		}
+	}
+	require.Equal(t, 1, n, "one copy stored")
+}

@@ -63,6 +63,7 @@ func TestSoak(t *testing.T) {
 	defer cancel()
 	stop := make(chan struct{})
 	var sent [2]int
+	var resends atomic.Int64
 	var wg sync.WaitGroup
 	for i, s := range senders {
 		wg.Add(1)
@@ -79,9 +80,20 @@ func TestSoak(t *testing.T) {
 					id  string
 					typ cometchat.ReceiverType
 				}{{to, cometchat.ReceiverTypeUser}, {"supergroup", cometchat.ReceiverTypeGroup}} {
-					if _, err := s.SendMessage(ctx, cometchat.NewTextMessage(target.id, target.typ, fmt.Sprintf("s%d#%d", i, n))); err != nil {
-						t.Errorf("send: %v", err)
-						return
+					// A send that fails while the server restarts is sent
+					// again as the same message: its muid makes the server
+					// keep one copy, so receivers must still see it once.
+					m := cometchat.NewTextMessage(target.id, target.typ, fmt.Sprintf("s%d#%d", i, n))
+					for attempt := 1; ; attempt++ {
+						_, err := s.SendMessage(ctx, m)
+						if err == nil {
+							break
+						}
+						if attempt == 5 || !cometchat.IsCode(err, cometchat.CodeFailedToFetch) || ctx.Err() != nil {
+							t.Errorf("send: %v", err)
+							return
+						}
+						resends.Add(1)
 					}
 				}
 				sent[i] = n
@@ -115,6 +127,7 @@ func TestSoak(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	require.GreaterOrEqual(t, faults, *soakFaults, "faults injected before the deadline")
+	t.Logf("%d faults, %d messages per sender and conversation, %d sends repeated by the application", faults, sent[0], resends.Load())
 
 	// A last numbered message per conversation: in-order delivery means that
 	// when it arrives, everything before it has arrived once.

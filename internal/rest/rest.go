@@ -107,7 +107,8 @@ func (c *Caller) Do(ctx context.Context, r *Request) (*Response, error) {
 		}
 		// Rate limits and unavailability are retried after Retry-After; a
 		// connection that broke before an answer (server restart, reset) is
-		// retried at once, then with a short pause. Only idempotent calls get
+		// retried at once, then after 250 ms and 1 s (a server restarting or
+		// a load balancer switching over). Only idempotent calls get
 		// here: GETs, and sends whose muid the server deduplicates.
 		var wait time.Duration
 		switch {
@@ -117,7 +118,7 @@ func (c *Caller) Do(ctx context.Context, r *Request) (*Response, error) {
 				wait = time.Duration(attempt+1) * 500 * time.Millisecond
 			}
 		case ae.Status == 0 && ae.Cause != nil:
-			wait = time.Duration(attempt) * 100 * time.Millisecond
+			wait = brokenConnWait(attempt)
 		default:
 			return resp, err
 		}
@@ -133,6 +134,18 @@ func (c *Caller) Do(ctx context.Context, r *Request) (*Response, error) {
 		case <-t.C:
 		}
 	}
+}
+
+// brokenConnWait is the pause before retry attempt+1 of an idempotent call
+// whose connection broke before any answer: none, 250 ms, 1 s, 1 s...
+func brokenConnWait(attempt int) time.Duration {
+	switch attempt {
+	case 0:
+		return 0
+	case 1:
+		return 250 * time.Millisecond
+	}
+	return time.Second
 }
 
 func (c *Caller) log() *slog.Logger {
