@@ -29,8 +29,12 @@ func (s *Server) sendToUserLocked(uid, origin string, frame []byte) int {
 func (s *Server) pushMessageLocked(m *msgRec, origin string, uids []string) {
 	seen := make(map[string]bool, len(uids))
 	var tmpl *pushTemplate
+	var ents *entityRenderer
 	if len(uids) > 2 {
 		tmpl = s.pushTemplateLocked(m, origin) // nil when m does not allow one
+		if tmpl != nil {
+			ents = s.newEntityRenderer(m)
+		}
 	}
 	for _, uid := range uids {
 		if seen[uid] || len(s.conns[uid]) == 0 {
@@ -39,7 +43,7 @@ func (s *Server) pushMessageLocked(m *msgRec, origin string, uids []string) {
 		seen[uid] = true
 		var frame []byte
 		if tmpl != nil {
-			frame = tmpl.render(s.renderEntities(m, uid))
+			frame = tmpl.render(ents.render(uid))
 		} else {
 			frame = s.renderPushLocked(m, origin, uid, nil)
 		}

@@ -27,6 +27,9 @@ func TestPushTemplate(t *testing.T) {
 		{UID: "mod", Name: "Mod é"},
 		{UID: "p1", Name: "P1"},
 		{UID: "p2", Name: "P2", Avatar: "https://example.com/a.png?x=1&y=2"},
+		{UID: "p3", Name: "P3"},
+		{UID: "p4", Name: "P4"},
+		{UID: "outsider", Name: "Not a member"},
 	}
 	for _, u := range users {
 		must(s.CreateUser(u))
@@ -36,9 +39,13 @@ func TestPushTemplate(t *testing.T) {
 	must(s.AddMember("g", "mod", ScopeModerator))
 	must(s.AddMember("g", "p1", ScopeParticipant))
 	must(s.AddMember("g", "p2", ScopeParticipant))
+	must(s.AddMember("g", "p3", ScopeParticipant))
+	must(s.AddMember("g", "p4", ScopeParticipant))
 	must(s.Block("p1", "owner"))
 	must(s.Block("owner", "p2"))
-	uids := []string{"owner", "adm", "mod", "p1", "p2", "nobody"}
+	// p3 and p4 share a membership (the renderer's cache); p1 and p2 have
+	// blocks with the sender; outsider and nobody are not members.
+	uids := []string{"owner", "adm", "mod", "p1", "p2", "p3", "p4", "outsider", "nobody"}
 
 	check := func(name string, in messageInput, wantTemplate bool) {
 		t.Helper()
@@ -55,9 +62,10 @@ func TestPushTemplate(t *testing.T) {
 		if tmpl == nil {
 			return
 		}
-		for _, uid := range uids {
+		ents := s.newEntityRenderer(m)
+		for _, uid := range append(uids, uids...) { // twice: the second time from the renderer's cache
 			want := s.renderPushLocked(m, "origin-session", uid, nil)
-			if got := tmpl.render(s.renderEntities(m, uid)); !bytes.Equal(got, want) {
+			if got := tmpl.render(ents.render(uid)); !bytes.Equal(got, want) {
 				t.Errorf("%s, member %s:\ntemplate %s\nrendered %s", name, uid, got, want)
 			}
 		}
