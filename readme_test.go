@@ -85,6 +85,28 @@ func TestReadmeTableIsTrue(t *testing.T) {
 	typ := regexp.MustCompile("`type ([A-Z]\\w*) ")
 	ident := regexp.MustCompile("`([A-Z][A-Z0-9]*[a-z]\\w*)`") // CamelCase, not a wire code
 
+	// Each rule: what a match names, and whether the code has it.
+	type rule struct {
+		re   *regexp.Regexp
+		find func(m []string) (string, bool)
+	}
+	has := func(what string, set map[string]bool, key string) (string, bool) { return what + key, set[key] }
+	rules := []rule{
+		{method, func(m []string) (string, bool) { return has("method ", names.methods, m[1]+"."+m[2]) }},
+		{function, func(m []string) (string, bool) { return has("func ", names.names, m[1]) }},
+		{qualified, func(m []string) (string, bool) {
+			if m[1] == "cometchattest" {
+				return has("cometchattest.", testNames.names, m[2])
+			}
+			return has("cometchat.", names.names, m[2])
+		}},
+		{builder, func(m []string) (string, bool) { return has("method ", names.methods, m[2]+"."+m[1]) }},
+		{build, func(m []string) (string, bool) { return has("method ", names.methods, m[1]+"Builder.Build") }},
+	}
+	for _, re := range []*regexp.Regexp{code, field, typ, ident} {
+		rules = append(rules, rule{re, func(m []string) (string, bool) { return has("", names.names, m[1]) }})
+	}
+
 	rows, checked := 0, 0
 	var missing []string
 	for _, line := range strings.Split(string(raw), "\n") {
@@ -94,45 +116,11 @@ func TestReadmeTableIsTrue(t *testing.T) {
 		}
 		rows++
 		id, goCol := strings.TrimPrefix(cells[0], "| "), cells[len(cells)-1]
-		for _, m := range method.FindAllStringSubmatch(goCol, -1) {
-			checked++
-			if !names.methods[m[1]+"."+m[2]] {
-				missing = append(missing, id+": method "+m[1]+"."+m[2])
-			}
-		}
-		for _, m := range function.FindAllStringSubmatch(goCol, -1) {
-			checked++
-			if !names.names[m[1]] {
-				missing = append(missing, id+": func "+m[1])
-			}
-		}
-		for _, m := range qualified.FindAllStringSubmatch(goCol, -1) {
-			checked++
-			pkg := names
-			if m[1] == "cometchattest" {
-				pkg = testNames
-			}
-			if !pkg.names[m[2]] {
-				missing = append(missing, id+": "+m[1]+"."+m[2])
-			}
-		}
-		for _, m := range builder.FindAllStringSubmatch(goCol, -1) {
-			checked++
-			if !names.methods[m[2]+"."+m[1]] {
-				missing = append(missing, id+": method "+m[2]+"."+m[1])
-			}
-		}
-		for _, m := range build.FindAllStringSubmatch(goCol, -1) {
-			checked++
-			if !names.methods[m[1]+"Builder.Build"] {
-				missing = append(missing, id+": method "+m[1]+"Builder.Build")
-			}
-		}
-		for _, re := range []*regexp.Regexp{code, field, typ, ident} {
-			for _, m := range re.FindAllStringSubmatch(goCol, -1) {
+		for _, r := range rules {
+			for _, m := range r.re.FindAllStringSubmatch(goCol, -1) {
 				checked++
-				if !names.names[m[1]] {
-					missing = append(missing, id+": "+m[1])
+				if what, ok := r.find(m); !ok {
+					missing = append(missing, id+": "+what)
 				}
 			}
 		}
