@@ -1033,10 +1033,14 @@ func fanout(ctx context.Context, r *report, p params) error {
 		time.Sleep(20 * time.Millisecond) // let the group settle between messages
 	}
 	p50, p99 := pct(lat, 50), pct(lat, 99)
-	ok := p99 <= 50*time.Millisecond
 	name := fmt.Sprintf("fanout M=%d", len(members))
 	r.add(name, "p50 send -> last member's listener", ms(p50), "", nil)
-	r.add(name, "p99", ms(p99), "<= 50ms (M=1000)", &ok)
+	if len(members) == 1000 { // the target is set for 1,000 members only
+		ok := p99 <= 50*time.Millisecond
+		r.add(name, "p99", ms(p99), "<= 50ms", &ok)
+	} else {
+		r.add(name, "p99", ms(p99), "", nil)
+	}
 	r.line("fanout", "members", len(members), "p50_ms", f2(float64(p50.Microseconds())/1000), "p99_ms",
 		f2(float64(p99.Microseconds())/1000), "n", len(lat))
 	return nil
@@ -1153,10 +1157,10 @@ func storm(ctx context.Context, r *report, p params) error {
 	for _, s := range sent {
 		total += len(s)
 	}
-	ok := reconnect <= 10*time.Second && lost == 0 && dup == 0
+	okBack, okLoss := reconnect <= 10*time.Second, lost == 0 && dup == 0
 	name := fmt.Sprintf("storm N=%d", n)
-	r.add(name, "all reconnected after drop", fmt.Sprintf("%.2fs", reconnect.Seconds()), "<= 10s", &ok)
-	r.add(name, "messages lost / duplicated", fmt.Sprintf("%d / %d of %d", lost, dup, total), "0 / 0", &ok)
+	r.add(name, "all reconnected after drop", fmt.Sprintf("%.2fs", reconnect.Seconds()), "<= 10s", &okBack)
+	r.add(name, "messages lost / duplicated", fmt.Sprintf("%d / %d of %d", lost, dup, total), "0 / 0", &okLoss)
 	r.line("storm", "clients", n, "reconnect_s", f2(reconnect.Seconds()), "lost", lost, "dup", dup, "sent", total,
 		"dropped", dropped, "unexpected", extra)
 	return nil
