@@ -98,11 +98,20 @@ func (c *Caller) Do(ctx context.Context, r *Request) (*Response, error) {
 	if retries == 0 {
 		retries = 3
 	}
-	idempotent := r.Idempotent || r.Method == http.MethodGet
+	// A streamed body (Raw) cannot be sent twice.
+	idempotent := (r.Idempotent || r.Method == http.MethodGet) && r.Raw == nil
+	var payload []byte // the JSON body, encoded once for every attempt
+	if r.Raw == nil && r.Body != nil {
+		b, err := json.Marshal(r.Body)
+		if err != nil {
+			return nil, &APIError{Code: CodeFailedToFetch, Message: "cannot encode the request body", Cause: err}
+		}
+		payload = b
+	}
 	for attempt := 0; ; attempt++ {
-		resp, err := c.once(ctx, r)
+		resp, err := c.once(ctx, r, payload)
 		var ae *APIError
-		if err == nil || !idempotent || attempt >= retries || !errors.As(err, &ae) || r.Raw != nil || ctx.Err() != nil {
+		if err == nil || !idempotent || attempt >= retries || !errors.As(err, &ae) || ctx.Err() != nil {
 			return resp, err
 		}
 		// Rate limits and unavailability are retried after Retry-After; a
@@ -176,18 +185,14 @@ func URL(base, path string, q []KV) string {
 	return b.String()
 }
 
-func (c *Caller) once(ctx context.Context, r *Request) (*Response, error) {
+func (c *Caller) once(ctx context.Context, r *Request, payload []byte) (*Response, error) {
 	var body io.Reader
 	contentType := "application/json"
 	if r.Raw != nil {
 		body = r.Raw
 		contentType = r.ContentType
-	} else if r.Body != nil {
-		b, err := json.Marshal(r.Body)
-		if err != nil {
-			return nil, &APIError{Code: CodeFailedToFetch, Message: "cannot encode the request body", Cause: err}
-		}
-		body = bytes.NewReader(b)
+	} else if payload != nil {
+		body = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, URL(r.BaseURL, r.Path, r.Query), body)
 	if err != nil {
@@ -241,14 +246,14 @@ func Decode(status int, header http.Header, raw []byte) (*Response, error) {
 		Meta  json.RawMessage `json:"meta"`
 		Error json.RawMessage `json:"error"`
 	}
-	retryAfter := parseRetryAfter(header)
 	if err := json.Unmarshal(raw, &env); err != nil {
-		return nil, &APIError{Status: status, Code: CodeFailedToFetch, RetryAfter: retryAfter,
+		return nil, &APIError{Status: status, Code: CodeFailedToFetch, RetryAfter: parseRetryAfter(header),
 			Message: fmt.Sprintf("the server sent a response that is not JSON (HTTP %d)", status)}
 	}
 	if len(env.Data) > 0 && string(env.Data) != "null" {
 		return &Response{Data: env.Data, Meta: env.Meta, Status: status, Header: header}, nil
 	}
+	retryAfter := parseRetryAfter(header) // failures only
 	var eb wire.ErrorBody
 	if len(env.Error) > 0 && json.Unmarshal(env.Error, &eb) == nil && eb.Code != "" {
 		return nil, &APIError{Status: status, Code: string(eb.Code), Message: string(eb.Message), Details: eb.Details, RetryAfter: retryAfter}
