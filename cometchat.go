@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -485,19 +486,22 @@ func (c *Client) clientCall(ctx context.Context, r *rest.Request) (*rest.Respons
 	return resp, err
 }
 
+// remember adds a secret to those scrubbed from error texts.
 func (c *Client) remember(secret string) {
-	if len(secret) < 4 {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, s := range c.secrets {
-		if s == secret {
-			return
-		}
+	c.rememberLocked(secret)
+}
+
+// rememberLocked is remember with c.mu held. Short strings are ignored (they
+// would redact ordinary words), a known secret is not added twice, and the
+// list keeps the 17 most recent.
+func (c *Client) rememberLocked(secret string) {
+	if len(secret) < 4 || slices.Contains(c.secrets, secret) {
+		return
 	}
 	if len(c.secrets) > 16 {
-		c.secrets = c.secrets[1:]
+		c.secrets = slices.Delete(c.secrets, 0, 1)
 	}
 	c.secrets = append(c.secrets, secret)
 }
@@ -509,12 +513,13 @@ func (c *Client) scrub(err error) error {
 		return err
 	}
 	c.mu.Lock()
+	// The current token and JWT are always scrubbed, even once evicted
+	// from the list.
 	secrets := append([]string(nil), c.secrets...)
-	if c.authToken != "" {
-		secrets = append(secrets, c.authToken)
-	}
-	if c.jwt != "" {
-		secrets = append(secrets, c.jwt)
+	for _, s := range []string{c.authToken, c.jwt} {
+		if s != "" && !slices.Contains(secrets, s) {
+			secrets = append(secrets, s)
+		}
 	}
 	c.mu.Unlock()
 	for _, s := range secrets {
@@ -571,7 +576,7 @@ func (c *Client) Login(ctx context.Context, uid, authKey string) (*User, error) 
 		return u, err
 	}
 	defer c.endLogin()
-	c.remember(authKey)
+	// call remembers the auth key (APIKey) before sending it.
 	resp, err := c.call(ctx, &rest.Request{Method: http.MethodPost, BaseURL: c.adminBase(),
 		Path: "users/" + uid + "/auth_tokens", Body: c.loginBody(), APIKey: authKey})
 	if err != nil {
@@ -597,7 +602,6 @@ func (c *Client) LoginWithAuthToken(ctx context.Context, authToken string) (*Use
 		return u, err
 	}
 	defer c.endLogin()
-	c.remember(authToken)
 	return c.finishLogin(ctx, authToken)
 }
 
@@ -662,6 +666,7 @@ type meResponse struct {
 }
 
 func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
+	c.remember(token)
 	resp, err := c.call(ctx, &rest.Request{Method: http.MethodPut, BaseURL: c.clientBase(), Path: "me",
 		Body: c.loginBody(), AuthToken: token})
 	if err != nil {
@@ -701,7 +706,8 @@ func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 	}
 	c.posUID = u.UID
 	c.user, c.authToken, c.jwt, c.server = u, token, string(me.JWT), settings
-	c.secrets = append(c.secrets, token, string(me.JWT))
+	c.rememberLocked(token)
+	c.rememberLocked(string(me.JWT))
 	c.mu.Unlock()
 	c.fireLogin(u, nil)
 	if !c.settings.ManualSocketConnection {
