@@ -315,7 +315,7 @@ var callCategory = []byte(`"category":"call"`)
 // uses decodeMessageSlow.
 func decodeMessageFast(raw json.RawMessage) (Message, bool) {
 	if bytes.Contains(raw, callCategory) {
-		return nil, false // call entities need their raw JSON
+		return nil, false // a call (buildFast would refuse it): skip the scan
 	}
 	var w fastMessage
 	if !scanMessage(raw, &w) {
@@ -330,19 +330,23 @@ func decodeMessageFast(raw json.RawMessage) (Message, bool) {
 }
 
 // decodeScanned is decodeMessage for a message the frame scanner already
-// decoded into w (scanFrame).
+// decoded into w (scanFrame). When buildFast cannot use w, a fast decode of
+// raw could not either (it would produce the same w), so the slow decode
+// follows directly.
 func decodeScanned(raw json.RawMessage, w *fastMessage) (Message, error) {
-	if !bytes.Contains(raw, callCategory) {
-		if m, ok := buildFast(raw, w); ok {
-			return m, nil
-		}
+	if m, ok := buildFast(raw, w); ok {
+		return m, nil
 	}
-	return decodeMessage(raw)
+	return decodeMessageSlow(raw)
 }
 
 // buildFast makes the message from its one-pass decode; ok is false when
-// the slow decode must be used.
+// the slow decode must be used, as for calls (their entities need their raw
+// JSON).
 func buildFast(raw json.RawMessage, w *fastMessage) (Message, bool) {
+	if MessageCategory(w.Category) == CategoryCall {
+		return nil, false
+	}
 	var d wire.MessageData
 	var ents entities
 	if w.Data != nil {
@@ -359,9 +363,6 @@ func buildFast(raw json.RawMessage, w *fastMessage) (Message, bool) {
 				return nil, false
 			}
 		}
-	}
-	if MessageCategory(w.Category) == CategoryCall {
-		return nil, false
 	}
 	return buildMessage(raw, &w.Message, &d, &ents), true
 }
