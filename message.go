@@ -241,7 +241,12 @@ func decodeMessageSlow(raw json.RawMessage) (Message, error) {
 	var ents entities
 	if d.Entities != nil {
 		ents = entities{present: true, sender: entityOf(d.Entities.Sender), receiver: entityOf(d.Entities.Receiver),
-			by: entityOf(d.Entities.By), on: entityOf(d.Entities.On), f: entityOf(d.Entities.For)}
+			by: entityOf(d.Entities.By), f: entityOf(d.Entities.For)}
+		if MessageCategory(w.Category) != CategoryCall {
+			// A call's "on" is the call entity, which decodeCall reads
+			// from its raw JSON: as a group it would be decoded for nothing.
+			ents.on = entityOf(d.Entities.On)
+		}
 	}
 	return buildMessage(raw, &w, &d, &ents), nil
 }
