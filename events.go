@@ -226,12 +226,11 @@ func (c *Client) typingEvent(env *wire.Envelope, body *wire.SignalBody, sender *
 func (c *Client) receiptEvent(env *wire.Envelope, body *wire.SignalBody, sender *User) func() {
 	r := &MessageReceipt{Sender: sender, ReceiverID: string(env.Receiver), ReceiverType: normalizeReceiverType(string(env.ReceiverType)),
 		Timestamp: int64(body.Timestamp)}
-	var id wire.Int
-	if json.Unmarshal([]byte(`"`+string(body.MessageID)+`"`), &id) != nil || body.MessageID == "" {
+	if body.MessageID <= 0 {
 		c.log.Warn("cometchat: ignoring a receipt without a message id")
 		return nil
 	}
-	r.MessageID = int64(id)
+	r.MessageID = int64(body.MessageID)
 	switch body.Action {
 	case "delivered":
 		r.ReceiptType, r.DeliveredAt = ReceiptTypeDelivery, r.Timestamp

@@ -374,7 +374,7 @@ type SignalBody struct {
 	Action    Str             `json:"action"`
 	User      json.RawMessage `json:"user"`
 	Metadata  Object          `json:"metadata"`
-	MessageID Str             `json:"messageId"`
+	MessageID Int             `json:"messageId"`
 	Timestamp Int             `json:"timestamp"`
 	Data      Object          `json:"data"`
 }
