@@ -660,11 +660,6 @@ func (c *Client) fireLogin(u *User, e *Error) {
 	})
 }
 
-type meResponse struct {
-	wire.User
-	Settings json.RawMessage `json:"settings"`
-}
-
 func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 	c.remember(token)
 	resp, err := c.call(ctx, &rest.Request{Method: http.MethodPut, BaseURL: c.clientBase(), Path: "me",
@@ -672,12 +667,12 @@ func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 	if err != nil {
 		return nil, c.loginFailed(err)
 	}
-	var me meResponse
+	var me wire.User
 	if err := json.Unmarshal(resp.Data, &me); err != nil || me.UID == "" {
 		return nil, c.loginFailed(&Error{Code: CodeFailedToFetch, Message: "the server sent a user that cannot be read", Err: err})
 	}
 	var settings *wire.Settings
-	if len(me.Settings) > 0 && me.Settings[0] == '{' {
+	if len(me.Settings) > 0 { // wire.Object: only an object is kept
 		settings = new(wire.Settings)
 		if json.Unmarshal(me.Settings, settings) != nil {
 			settings = nil
@@ -692,7 +687,7 @@ func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 	if me.AuthToken != "" {
 		token = string(me.AuthToken)
 	}
-	u := userFromWire(&me.User)
+	u := userFromWire(&me)
 	u.Status = UserStatusOnline
 	u.AuthToken = ""
 	c.mu.Lock()
