@@ -257,10 +257,10 @@ type Client struct {
 	secrets   []string
 	calls     callState
 	position  int64
-	own       ownMUIDs
+	own       boundedSet[string] // client message ids this session sent
 	anchored  bool
 	posUID    string
-	seen      seenSet
+	seen      boundedSet[int64] // message ids already delivered
 }
 
 // New creates a client for an app (Cordova: CometChat.init). It does no I/O.
@@ -326,6 +326,8 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 		deviceID:  appID + "_" + newUUID() + "_" + ms,
 		status:    StatusDisconnected,
 		typing:    map[string]string{},
+		own:       newBoundedSet[string](ownMUIDCapacity),
+		seen:      newBoundedSet[int64](seenCapacity),
 	}
 	c.rest = &rest.Caller{HTTP: hc, AppID: appID, SessionID: c.sessionID, SDK: "go@" + Version, Logger: o.logger}
 	c.disp = newDispatcher(o.queueSize, func(v any, stack []byte) {
@@ -697,7 +699,7 @@ func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 	}
 	if c.posUID != "" && !strings.EqualFold(c.posUID, u.UID) {
 		// Another user: the resume position belonged to the previous one.
-		c.position, c.anchored, c.seen = 0, false, seenSet{}
+		c.position, c.anchored, c.seen = 0, false, newBoundedSet[int64](seenCapacity)
 	}
 	c.posUID = u.UID
 	c.user, c.authToken, c.jwt, c.server = u, token, string(me.JWT), settings

@@ -378,36 +378,49 @@ func (c *Client) deliverAction(a *Action) {
 	}
 }
 
-// seenSet remembers recent message ids (bounded) so that a message is never
-// delivered twice across the live and recovered streams.
-type seenSet struct {
-	m    map[int64]struct{}
-	ring []int64
-	next int
+// boundedSet remembers the most recent keys, up to limit. It grows with use
+// (an idle client holds none of it), then forgets the oldest key for each new
+// one. A key already present takes no second slot. Make one with
+// newBoundedSet: the zero value has no room.
+type boundedSet[K comparable] struct {
+	m     map[K]struct{}
+	ring  []K
+	next  int
+	limit int
 }
 
-const seenCapacity = 16384
+func newBoundedSet[K comparable](limit int) boundedSet[K] {
+	return boundedSet[K]{limit: max(limit, 1)}
+}
 
-// add records id and reports whether it was new. The set grows with use (an
-// idle client holds none of it) up to seenCapacity ids, then forgets the
-// oldest.
-func (s *seenSet) add(id int64) bool {
-	if s.m == nil {
-		s.m = make(map[int64]struct{})
-	}
-	if _, ok := s.m[id]; ok {
+// add records k and reports whether it was new.
+func (s *boundedSet[K]) add(k K) bool {
+	if _, ok := s.m[k]; ok {
 		return false
 	}
-	if len(s.ring) < seenCapacity {
-		s.ring = append(s.ring, id)
+	if s.m == nil {
+		s.m = make(map[K]struct{})
+	}
+	if len(s.ring) < s.limit {
+		s.ring = append(s.ring, k)
 	} else {
 		delete(s.m, s.ring[s.next])
-		s.ring[s.next] = id
-		s.next = (s.next + 1) % seenCapacity
+		s.ring[s.next] = k
+		s.next = (s.next + 1) % s.limit
 	}
-	s.m[id] = struct{}{}
+	s.m[k] = struct{}{}
 	return true
 }
+
+// contains reports whether k is remembered.
+func (s *boundedSet[K]) contains(k K) bool {
+	_, ok := s.m[k]
+	return ok
+}
+
+// seenCapacity bounds the message ids remembered so that a message is never
+// delivered twice across the live and recovered streams.
+const seenCapacity = 16384
 
 // markSeen records id and reports whether it was new.
 func (c *Client) markSeen(id int64) bool {

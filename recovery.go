@@ -203,14 +203,8 @@ func (c *Client) resyncRequired(err error) {
 	})
 }
 
-// ownMUIDs remembers the client message ids this session sent, so that
-// recovery does not hand the session its own messages.
-type ownMUIDs struct {
-	set  map[string]struct{}
-	ring []string
-	next int
-}
-
+// ownMUIDCapacity bounds the client message ids this session remembers
+// having sent, so that recovery does not hand the session its own messages.
 const ownMUIDCapacity = 4096
 
 func (c *Client) noteOwnMUID(muid string) {
@@ -219,17 +213,7 @@ func (c *Client) noteOwnMUID(muid string) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	o := &c.own
-	if o.set == nil {
-		o.set = map[string]struct{}{}
-		o.ring = make([]string, ownMUIDCapacity)
-	}
-	if old := o.ring[o.next]; old != "" {
-		delete(o.set, old)
-	}
-	o.ring[o.next] = muid
-	o.next = (o.next + 1) % ownMUIDCapacity
-	o.set[muid] = struct{}{}
+	c.own.add(muid)
 }
 
 func (c *Client) isOwnMUID(muid string) bool {
@@ -238,6 +222,5 @@ func (c *Client) isOwnMUID(muid string) bool {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, ok := c.own.set[muid]
-	return ok
+	return c.own.contains(muid)
 }
