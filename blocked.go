@@ -140,7 +140,7 @@ func (b *BlockedUsersRequestBuilder) HasBlockedMe() *BlockedUsersRequestBuilder 
 // Build validates the query (no I/O) and freezes it. Errors:
 // SET_LIMIT_IS_COMPULSORY, ERROR_SET_LIMIT_EXCEEDED, INVALID_DIRECTION_VALUE.
 func (b *BlockedUsersRequestBuilder) Build() (*BlockedUsersRequest, error) {
-	per, err := limitKV(b.limit, maxListLimit)
+	per, err := limitKV(b.limit, MaxUsersLimit)
 	if err != nil {
 		return nil, err
 	}

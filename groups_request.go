@@ -59,7 +59,7 @@ func (b *GroupsRequestBuilder) WithTags(with bool) *GroupsRequestBuilder { b.wit
 // Build validates the query (no I/O) and freezes it. Errors:
 // SET_LIMIT_IS_COMPULSORY, ERROR_SET_LIMIT_EXCEEDED.
 func (b *GroupsRequestBuilder) Build() (*GroupsRequest, error) {
-	per, err := limitKV(b.limit, maxListLimit)
+	per, err := limitKV(b.limit, MaxGroupsLimit)
 	if err != nil {
 		return nil, err
 	}

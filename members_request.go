@@ -137,7 +137,7 @@ func memberQuery(guid string, limit int, search string, scopes []GroupMemberScop
 	if err := checkGUID(guid); err != nil {
 		return nil, err
 	}
-	per, err := limitKV(limit, maxListLimit)
+	per, err := limitKV(limit, MaxGroupsLimit)
 	if err != nil {
 		return nil, err
 	}

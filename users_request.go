@@ -8,10 +8,6 @@ import (
 	"github.com/gocometchat/cometchat/internal/rest"
 )
 
-// maxListLimit is the largest page size of user, group, member and blocked
-// lists.
-const maxListLimit = 100
-
 // UserSortBy is the sort key of a user list.
 type UserSortBy string
 
@@ -129,7 +125,7 @@ func (b *UsersRequestBuilder) SortByOrder(o SortOrder) *UsersRequestBuilder {
 // ERROR_SET_LIMIT_EXCEEDED, INVALID_STATUS_VALUE, ERR_INVALID_UID,
 // INVALID_SORT_BY, INVALID_SORT_BY_ORDER, INVALID_SEARCH_IN.
 func (b *UsersRequestBuilder) Build() (*UsersRequest, error) {
-	per, err := limitKV(b.limit, maxListLimit)
+	per, err := limitKV(b.limit, MaxUsersLimit)
 	if err != nil {
 		return nil, err
 	}
