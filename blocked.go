@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"iter"
 	"net/http"
-	"strings"
 
 	"github.com/gocometchat/cometchat/internal/rest"
 )
@@ -153,9 +152,7 @@ func (b *BlockedUsersRequestBuilder) Build() (*BlockedUsersRequest, error) {
 		return nil, errorf(CodeInvalidDirectionValue, "direction must be %q, %q or %q, not %q",
 			BlockedDirectionBoth, BlockedDirectionBlockedByMe, BlockedDirectionHasBlockedMe, clip(string(b.direction)))
 	}
-	if s := strings.TrimSpace(b.search); s != "" {
-		q = append(q, rest.KV{Key: "searchKey", Value: s})
-	}
+	q = append(q, searchKV(b.search)...)
 	return &BlockedUsersRequest{p: newPager(b.c, "blockedusers", q, decodeList(userFromWire), userKey)}, nil
 }
 

@@ -251,10 +251,8 @@ func (b *ConversationsRequestBuilder) Build() (*ConversationsRequest, error) {
 	}
 	q = append(q, listKV("userTags", b.userTags)...)
 	q = append(q, listKV("groupTags", b.groupTags)...)
-	return &ConversationsRequest{p: newPager(b.c, "conversations", q,
-		func(raw json.RawMessage) ([]*Conversation, error) {
-			return decodeList(conversationFromWire)(raw)
-		}, func(cv *Conversation) string { return cv.ConversationID })}, nil
+	return &ConversationsRequest{p: newPager(b.c, "conversations", q, decodeList(conversationFromWire),
+		func(cv *Conversation) string { return cv.ConversationID })}, nil
 }
 
 // ConversationsRequest pages through the caller's conversations, most recent

@@ -64,9 +64,7 @@ func (b *GroupsRequestBuilder) Build() (*GroupsRequest, error) {
 		return nil, err
 	}
 	q := []rest.KV{per}
-	if s := strings.TrimSpace(b.search); s != "" {
-		q = append(q, rest.KV{Key: "searchKey", Value: s})
-	}
+	q = append(q, searchKV(b.search)...)
 	q = append(q, boolKV("hasJoined", b.joinedOnly)...)
 	q = append(q, listKV("tags", nonBlank(b.tags))...)
 	q = append(q, boolKV("withTags", b.withTags)...)

@@ -3,6 +3,7 @@ package cometchat
 import (
 	"context"
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/gocometchat/cometchat/internal/rest"
@@ -142,15 +143,13 @@ func memberQuery(guid string, limit int, search string, scopes []GroupMemberScop
 		return nil, err
 	}
 	q := []rest.KV{per}
-	if s := strings.TrimSpace(search); s != "" {
-		q = append(q, rest.KV{Key: "searchKey", Value: s})
-	}
+	q = append(q, searchKV(search)...)
 	var ss []string
 	for _, s := range scopes {
 		if err := checkScope(s); err != nil {
 			return nil, err
 		}
-		if !containsString(ss, string(s)) {
+		if !slices.Contains(ss, string(s)) {
 			ss = append(ss, string(s))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -159,14 +160,16 @@ func listKV(key string, vs []string) []rest.KV {
 	if len(vs) == 0 {
 		return nil
 	}
-	s := ""
-	for i, v := range vs {
-		if i > 0 {
-			s += ","
-		}
-		s += v
+	return []rest.KV{{Key: key, Value: strings.Join(vs, ",")}}
+}
+
+// searchKV is the searchKey parameter of a list: the trimmed search text,
+// none when blank.
+func searchKV(search string) []rest.KV {
+	if s := strings.TrimSpace(search); s != "" {
+		return []rest.KV{{Key: "searchKey", Value: s}}
 	}
-	return []rest.KV{{Key: key, Value: s}}
+	return nil
 }
 
 // Limits and defaults of the Cordova SDK (DEFAULT_VALUES).

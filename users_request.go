@@ -3,6 +3,7 @@ package cometchat
 import (
 	"context"
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/gocometchat/cometchat/internal/rest"
@@ -130,9 +131,7 @@ func (b *UsersRequestBuilder) Build() (*UsersRequest, error) {
 		return nil, err
 	}
 	q := []rest.KV{per}
-	if s := strings.TrimSpace(b.search); s != "" {
-		q = append(q, rest.KV{Key: "searchKey", Value: s})
-	}
+	q = append(q, searchKV(b.search)...)
 	switch b.status {
 	case "":
 	case UserStatusOnline:
@@ -144,7 +143,7 @@ func (b *UsersRequestBuilder) Build() (*UsersRequest, error) {
 	}
 	q = append(q, boolKV("hideBlockedUsers", b.hideBlock)...)
 	roles := nonBlank(b.roles)
-	if r := strings.TrimSpace(b.role); r != "" && !containsString(roles, r) {
+	if r := strings.TrimSpace(b.role); r != "" && !slices.Contains(roles, r) {
 		roles = append(roles, r)
 	}
 	q = append(q, listKV("roles", roles)...)
@@ -177,7 +176,7 @@ func (b *UsersRequestBuilder) Build() (*UsersRequest, error) {
 		if f != UserSearchFieldName && f != UserSearchFieldUID {
 			return nil, errorf(CodeInvalidSearchIn, "search fields are %q and %q, not %q", UserSearchFieldName, UserSearchFieldUID, clip(f))
 		}
-		if !containsString(in, f) {
+		if !slices.Contains(in, f) {
 			in = append(in, f)
 		}
 	}
@@ -210,13 +209,4 @@ func nonBlank(vs []string) []string {
 		}
 	}
 	return out
-}
-
-func containsString(vs []string, v string) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
