@@ -405,6 +405,33 @@ func (c *wsClient) close() {
 	<-c.done
 }
 
+// waitClosed drains frames until the server closes the socket and returns
+// the close frame, if one came. It fails t if the socket is still open after
+// waitTimeout.
+func (c *wsClient) waitClosed(t *testing.T) (closeInfo, bool) {
+	t.Helper()
+	timer := time.NewTimer(waitTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case _, open := <-c.frames:
+			if open {
+				continue
+			}
+			// read sends the close frame (if any) before closing frames
+			select {
+			case ci := <-c.closed:
+				return ci, true
+			default:
+				return closeInfo{}, false
+			}
+		case <-timer.C:
+			t.Fatal("timed out waiting for the server to close the socket")
+			return closeInfo{}, false
+		}
+	}
+}
+
 func (c *wsClient) send(f outFrame) {
 	c.t.Helper()
 	c.sendRaw(mustJSON(f))

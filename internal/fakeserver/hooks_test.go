@@ -67,8 +67,7 @@ func TestHookDropSockets(t *testing.T) {
 	if got := hookReply[affected](t, h.hook("POST", "/_fake/sockets/drop?uid=superhero1", "")); got.Affected != 1 {
 		t.Fatalf("dropped %d", got.Affected)
 	}
-	for range a.frames {
-	}
+	a.waitClosed(t)
 	watcher.waitFor("offline after drop", func(f frame) bool {
 		var b struct {
 			Action string `json:"action"`
@@ -112,8 +111,7 @@ func TestHookRestartKeepsStateAndPort(t *testing.T) {
 	h.sendText(as, "user", "superhero2", "before")
 	hookReply[struct{}](t, h.hook("POST", "/_fake/restart", ""))
 	h.restarted()
-	for range a.frames {
-	}
+	a.waitClosed(t)
 	if h.srv.Addr() != addr || h.srv.Sockets("superhero1") != 0 {
 		t.Fatal("restart changed the port or kept sockets")
 	}
@@ -127,8 +125,7 @@ func TestHookRestartKeepsStateAndPort(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.restarted()
-	for range a2.frames {
-	}
+	a2.waitClosed(t)
 	ok(t, h.do(req{method: "GET", path: "me", token: as.token}), &userOut{})
 }
 

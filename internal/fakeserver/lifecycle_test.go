@@ -74,8 +74,7 @@ func TestRestartAndCloseUnderLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.restarted()
-		for range watcher.frames {
-		}
+		watcher.waitClosed(t)
 		watcher = h.dial()
 		watcher.auth(h.login("superhero2"), "ALL_USERS")
 	}

@@ -65,15 +65,12 @@ func TestAuthFrame(t *testing.T) {
 			if string(b.Code) != `"401"` || b.Status != "UNAUTHORIZED" {
 				t.Fatalf("auth failure reply: %s", f.raw)
 			}
-			for range bad.frames {
-			}
-			select {
-			case ci := <-bad.closed:
-				if ci.code != 4001 {
-					t.Fatalf("close code %d", ci.code)
-				}
-			default:
+			ci, closeFrame := bad.waitClosed(t)
+			if !closeFrame {
 				t.Fatal("socket was not closed with a close frame")
+			}
+			if ci.code != 4001 {
+				t.Fatalf("close code %d", ci.code)
 			}
 		})
 	}
@@ -308,9 +305,7 @@ func TestWebSocketCloseCodes(t *testing.T) {
 	if n := h.srv.CloseSockets("superhero1", 4000, "bye"); n != 1 {
 		t.Fatalf("closed %d", n)
 	}
-	for range a.frames {
-	}
-	if ci := <-a.closed; ci.code != 4000 || ci.text != "bye" {
+	if ci, closeFrame := a.waitClosed(t); !closeFrame || ci.code != 4000 || ci.text != "bye" {
 		t.Fatalf("close: %+v", ci)
 	}
 	if err := h.srv.WaitForSockets(ctxTimeout(t), "superhero1", 0); err != nil {
