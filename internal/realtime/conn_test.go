@@ -125,6 +125,19 @@ func (r *recorder) expect(t *testing.T, want ...State) []Event {
 	return got
 }
 
+// recv returns the next value from ch, failing t if none comes within 5 s.
+func recv[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(5 * time.Second):
+		var zero T
+		t.Fatalf("waited 5 s for a %T", zero)
+		return zero
+	}
+}
+
 func TestConnectSendStop(t *testing.T) {
 	s := newWSServer(t)
 	c, rec := newConn(t, s, nil)
@@ -133,10 +146,10 @@ func TestConnectSendStop(t *testing.T) {
 	defer cancel()
 	require.NoError(t, c.WaitConnected(ctx))
 	require.NoError(t, c.Send(ctx, []byte(`{"type":"typing_indicator"}`)))
-	require.Equal(t, `{"type":"typing_indicator"}`, <-s.frames)
-	require.Contains(t, <-rec.frames, `"type":"echo"`)
+	require.Equal(t, `{"type":"typing_indicator"}`, recv(t, s.frames))
+	require.Contains(t, recv(t, rec.frames), `"type":"echo"`)
 	c.Stop()
-	require.Equal(t, "User logged out", <-s.closes)
+	require.Equal(t, "User logged out", recv(t, s.closes))
 	evs := rec.expect(t, StateDisconnected)
 	require.True(t, evs[0].Final)
 	require.ErrorIs(t, c.Send(ctx, []byte(`{}`)), ErrStopped)
@@ -164,7 +177,7 @@ func TestMissingPongReplacesConnection(t *testing.T) {
 	rec.expect(t, StateConnecting, StateConnected)
 	evs := rec.expect(t, StateDisconnected, StateConnecting)
 	require.ErrorContains(t, evs[0].Err, "no pong")
-	require.Equal(t, "User logged out", <-s.closes)
+	require.Equal(t, "User logged out", recv(t, s.closes))
 	s.noPong.Store(false)
 	rec.expect(t, StateConnected)
 }
@@ -181,7 +194,7 @@ func TestAuthRejectedStopsForGood(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	require.ErrorAs(t, c.WaitConnected(ctx), &ae)
-	<-c.Done()
+	recv(t, c.Done())
 	require.Equal(t, int32(1), s.accepts.Load(), "no redial after a rejection")
 }
 
