@@ -1,7 +1,6 @@
 package cometchat_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -354,8 +353,9 @@ func TestListenerMayLogoutAndClose(t *testing.T) {
 	loggedOut := newEvents[error]()
 	logoutEvents := newEvents[struct{}]()
 	b.AddLoginListener("l", cometchat.LoginListener{LogoutSuccess: func() { logoutEvents.add(struct{}{}) }})
+	logoutCtx := ctxT(t)
 	b.AddMessageListener("m", cometchat.MessageListener{OnTextMessageReceived: func(*cometchat.TextMessage) {
-		loggedOut.add(b.Logout(context.Background()))
+		loggedOut.add(b.Logout(logoutCtx))
 	}})
 	_, err := a.SendMessage(ctxT(t), cometchat.NewTextMessage("superhero2", cometchat.ReceiverTypeUser, "log out now"))
 	require.NoError(t, err)

@@ -1,7 +1,6 @@
 package cometchat_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -85,11 +84,12 @@ func TestNoMessageLostOrDuplicatedAcrossRepeatedDrops(t *testing.T) {
 	conn := connEvents(b)
 	const n = 120
 	want := numbered("m", n)
+	ctx := ctxT(t)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for _, text := range want {
-			if _, err := a.SendMessage(context.Background(), cometchat.NewTextMessage("superhero2", cometchat.ReceiverTypeUser, text)); err != nil {
+			if _, err := a.SendMessage(ctx, cometchat.NewTextMessage("superhero2", cometchat.ReceiverTypeUser, text)); err != nil {
 				t.Error(err)
 				return
 			}
@@ -100,7 +100,11 @@ func TestNoMessageLostOrDuplicatedAcrossRepeatedDrops(t *testing.T) {
 		for ev := conn.next(t); ev != "connected"; ev = conn.next(t) {
 		}
 	}
-	<-done
+	select {
+	case <-done:
+	case <-ctx.Done():
+		t.Fatalf("sender did not finish within %v", wait)
+	}
 	require.Equal(t, want, texts(t, got, n))
 	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "after")
 	require.Equal(t, "after", got.next(t).Text, "nothing delivered twice")
