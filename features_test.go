@@ -1,13 +1,9 @@
 package cometchat_test
 
 import (
-	"bytes"
-	"crypto/tls"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,67 +12,6 @@ import (
 	"github.com/gocometchat/cometchat"
 	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
-
-// sentRequest is one request a client sent, as the server received it.
-type sentRequest struct {
-	Method, Path string
-	Header       http.Header
-	Body         []byte
-}
-
-// requestRecorder is an http.RoundTripper that keeps every request.
-type requestRecorder struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	reqs []sentRequest
-}
-
-func (r *requestRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	var body []byte
-	if req.Body != nil {
-		b, err := io.ReadAll(req.Body)
-		_ = req.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		body = b
-		req.Body = io.NopCloser(bytes.NewReader(b))
-	}
-	r.mu.Lock()
-	r.reqs = append(r.reqs, sentRequest{Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone(), Body: body})
-	r.mu.Unlock()
-	return r.base.RoundTrip(req)
-}
-
-func (r *requestRecorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.reqs)
-}
-
-// last returns the last request to a path ending in suffix.
-func (r *requestRecorder) last(t testing.TB, method, suffix string) sentRequest {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i := len(r.reqs) - 1; i >= 0; i-- {
-		if r.reqs[i].Method == method && strings.HasSuffix(r.reqs[i].Path, suffix) {
-			return r.reqs[i]
-		}
-	}
-	t.Fatalf("no %s request to …%s", method, suffix)
-	return sentRequest{}
-}
-
-// recordingClient is a client of srv whose HTTP requests are recorded.
-func recordingClient(t testing.TB, srv *fakeserver.Server, opts ...cometchat.Option) (*cometchat.Client, *requestRecorder) {
-	t.Helper()
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}
-	t.Cleanup(tr.CloseIdleConnections)
-	rec := &requestRecorder{base: tr}
-	c := newClient(t, srv, nil, append([]cometchat.Option{cometchat.WithHTTPClient(&http.Client{Transport: rec})}, opts...)...)
-	return c, rec
-}
 
 func TestOnlineCounts(t *testing.T) {
 	srv := startServer(t)
@@ -242,7 +177,7 @@ func TestRegisterPushToken(t *testing.T) {
 func TestWithSource(t *testing.T) {
 	srv := startServer(t)
 	ctx := ctxT(t)
-	appInfo := func(c *cometchat.Client, rec *requestRecorder) map[string]json.RawMessage {
+	appInfo := func(c *cometchat.Client, rec *httpRecorder) map[string]json.RawMessage {
 		_, err := c.Login(ctx, "superhero1", srv.Config().AuthKey)
 		require.NoError(t, err)
 		var body struct {

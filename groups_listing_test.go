@@ -1,14 +1,9 @@
 package cometchat_test
 
 import (
-	"bytes"
-	"crypto/tls"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -411,46 +406,12 @@ func TestGroupsPrivateInvisibleToNonMembers(t *testing.T) {
 	t.Run("invisible after leaving", func(t *testing.T) { invisible(t, "member") })
 }
 
-// bodyRecorder is an http.RoundTripper that keeps every response body.
-type bodyRecorder struct {
-	base   http.RoundTripper
-	mu     sync.Mutex
-	bodies []string
-}
-
-func (r *bodyRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := r.base.RoundTrip(req)
-	if err != nil {
-		return resp, err
-	}
-	b, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	r.mu.Lock()
-	r.bodies = append(r.bodies, req.Method+" "+req.URL.Path+" -> "+string(b))
-	r.mu.Unlock()
-	return resp, nil
-}
-
-// take returns the bodies recorded since the last call.
-func (r *bodyRecorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.bodies
-	r.bodies = nil
-	return out
-}
-
 func TestGroupPasswordNeverReturned(t *testing.T) {
 	t.Parallel()
 	const secret = "s3cret-pa55"
 	srv := bareServer(t, "keeper", "guest", "watcher")
-	recorded := func(uid string) (*cometchat.Client, *bodyRecorder) {
-		rec := &bodyRecorder{base: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}}
-		c := newClient(t, srv, nil, cometchat.WithHTTPClient(&http.Client{Transport: rec}))
+	recorded := func(uid string) (*cometchat.Client, *httpRecorder) {
+		c, rec := recordingClient(t, srv)
 		_, err := c.Login(ctxT(t), uid, srv.Config().AuthKey)
 		require.NoError(t, err)
 		require.NoError(t, c.WaitConnected(ctxT(t)))
@@ -471,7 +432,7 @@ func TestGroupPasswordNeverReturned(t *testing.T) {
 
 	// noSecret checks the SDK's view (Password empty) and the wire: no
 	// response body carries the password or a password field.
-	noSecret := func(t *testing.T, what string, recs []*bodyRecorder, gs ...*cometchat.Group) {
+	noSecret := func(t *testing.T, what string, recs []*httpRecorder, gs ...*cometchat.Group) {
 		t.Helper()
 		for _, g := range gs {
 			require.NotNil(t, g, what)
@@ -492,10 +453,10 @@ func TestGroupPasswordNeverReturned(t *testing.T) {
 	g.Tags = []string{"vault"}
 	created, _, err := keeper.CreateGroupWithMembers(ctx, g, []*cometchat.GroupMember{cometchat.NewGroupMember("watcher", "participant")}, nil)
 	require.NoError(t, err)
-	noSecret(t, "create with members", []*bodyRecorder{krec}, created)
+	noSecret(t, "create with members", []*httpRecorder{krec}, created)
 	created, err = keeper.CreateGroup(ctx, cometchat.NewGroup("vault2", "Vault 2", cometchat.GroupTypePassword, secret))
 	require.NoError(t, err)
-	noSecret(t, "create", []*bodyRecorder{krec}, created)
+	noSecret(t, "create", []*httpRecorder{krec}, created)
 	a := actions.next(t)
 	require.Equal(t, cometchat.ActionMemberAdded, a.Action)
 	assert.NotContains(t, string(a.Raw), secret, "pushed added action")
@@ -504,24 +465,24 @@ func TestGroupPasswordNeverReturned(t *testing.T) {
 	for _, c := range []struct {
 		who string
 		cl  *cometchat.Client
-		rec *bodyRecorder
+		rec *httpRecorder
 	}{{"owner", keeper, krec}, {"non-member", guest, grec}, {"member", watcher, wrec}} {
 		got, err := c.cl.GetGroup(ctx, "vault")
 		require.NoError(t, err)
 		assert.Equal(t, cometchat.GroupTypePassword, got.Type)
-		noSecret(t, "get by "+c.who, []*bodyRecorder{c.rec}, got)
+		noSecret(t, "get by "+c.who, []*httpRecorder{c.rec}, got)
 		list := listGroups(t, c.cl.NewGroupsRequestBuilder().SetLimit(1).WithTags(true))
 		require.Equal(t, []string{"vault", "vault2"}, groupGUIDs(list))
-		noSecret(t, "list by "+c.who, []*bodyRecorder{c.rec}, list...)
+		noSecret(t, "list by "+c.who, []*httpRecorder{c.rec}, list...)
 		list = listGroups(t, c.cl.NewGroupsRequestBuilder().SetLimit(10).SetSearchKeyword("vault").SetTags("vault"))
 		require.Equal(t, []string{"vault"}, groupGUIDs(list))
-		noSecret(t, "filtered list by "+c.who, []*bodyRecorder{c.rec}, list...)
+		noSecret(t, "filtered list by "+c.who, []*httpRecorder{c.rec}, list...)
 	}
 
 	// Joining sends the password; the answer does not carry it back.
 	joined, err := guest.JoinGroup(ctx, "vault", cometchat.GroupTypePassword, secret)
 	require.NoError(t, err)
-	noSecret(t, "join", []*bodyRecorder{grec}, joined)
+	noSecret(t, "join", []*httpRecorder{grec}, joined)
 	a = actions.next(t)
 	require.Equal(t, cometchat.ActionMemberJoined, a.Action)
 	assert.NotContains(t, string(a.Raw), secret, "pushed joined action")
@@ -531,7 +492,7 @@ func TestGroupPasswordNeverReturned(t *testing.T) {
 	upd, err := keeper.UpdateGroup(ctx, &cometchat.Group{GUID: "vault", Name: "Vault v2", Type: cometchat.GroupTypePassword, Password: secret + "-2"})
 	require.NoError(t, err)
 	assert.Equal(t, "Vault v2", upd.Name)
-	noSecret(t, "update", []*bodyRecorder{krec}, upd)
+	noSecret(t, "update", []*httpRecorder{krec}, upd)
 
 	// Actions in history carry the group without its password.
 	require.NoError(t, keeper.UpdateGroupMemberScope(ctx, "vault", "guest", "moderator"))
@@ -544,12 +505,12 @@ func TestGroupPasswordNeverReturned(t *testing.T) {
 	msgs, err := mreq.FetchPrevious(ctx)
 	require.NoError(t, err)
 	require.NotEmpty(t, msgs)
-	noSecret(t, "history", []*bodyRecorder{krec})
+	noSecret(t, "history", []*httpRecorder{krec})
 
 	// Members and banned lists neither.
 	mr, err := keeper.NewGroupMembersRequestBuilder("vault").SetLimit(1).Build()
 	require.NoError(t, err)
 	require.Len(t, collect(t, mr.All(ctx)), 3)
-	noSecret(t, "members", []*bodyRecorder{krec})
+	noSecret(t, "members", []*httpRecorder{krec})
 	actions.none(t)
 }

@@ -5,7 +5,10 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,9 +101,7 @@ func authToken(t testing.TB, srv *fakeserver.Server, uid string) string {
 	req.Header.Set("apiKey", srv.Config().APIKey)
 	req.Header.Set("appId", srv.Config().AppID)
 	req.Header.Set("Content-Type", "application/json")
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}}
-	defer hc.CloseIdleConnections()
-	resp, err := hc.Do(req)
+	resp, err := trustingHTTPClient(t, srv).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var body struct {
@@ -118,4 +119,109 @@ func authToken(t testing.TB, srv *fakeserver.Server, uid string) string {
 func revoke(t testing.TB, srv *fakeserver.Server, token string) {
 	t.Helper()
 	require.True(t, srv.RevokeToken(token))
+}
+
+// trustingTransport is an HTTP transport that trusts srv's certificate. Its
+// idle connections are closed when the test ends.
+func trustingTransport(t testing.TB, srv *fakeserver.Server) *http.Transport {
+	t.Helper()
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
+// trustingHTTPClient is an HTTP client of srv (see trustingTransport).
+func trustingHTTPClient(t testing.TB, srv *fakeserver.Server) *http.Client {
+	t.Helper()
+	return &http.Client{Transport: trustingTransport(t, srv)}
+}
+
+// exchange is one request a client sent, as the server received it, and the
+// body of the response it got.
+type exchange struct {
+	Method, Path string
+	Header       http.Header
+	Body         []byte // of the request
+	Response     []byte // body; nil if Err is set
+	Err          error  // of the round trip
+}
+
+// httpRecorder is an http.RoundTripper that keeps every request and
+// response body.
+type httpRecorder struct {
+	base  http.RoundTripper
+	mu    sync.Mutex
+	exs   []exchange
+	taken int // exchanges before this index were returned by take
+}
+
+func (r *httpRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	ex := exchange{Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone()}
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		ex.Body = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	resp, err := r.base.RoundTrip(req)
+	if err == nil {
+		ex.Response, err = io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(ex.Response))
+	}
+	ex.Err = err
+	r.mu.Lock()
+	r.exs = append(r.exs, ex)
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// count is the number of requests sent so far.
+func (r *httpRecorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.exs)
+}
+
+// last returns the last request to a path ending in suffix.
+func (r *httpRecorder) last(t testing.TB, method, suffix string) exchange {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.exs) - 1; i >= 0; i-- {
+		if r.exs[i].Method == method && strings.HasSuffix(r.exs[i].Path, suffix) {
+			return r.exs[i]
+		}
+	}
+	t.Fatalf("no %s request to …%s", method, suffix)
+	return exchange{}
+}
+
+// take returns the responses received since the last call, each as
+// "METHOD path -> body".
+func (r *httpRecorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, ex := range r.exs[r.taken:] {
+		if ex.Err == nil {
+			out = append(out, ex.Method+" "+ex.Path+" -> "+string(ex.Response))
+		}
+	}
+	r.taken = len(r.exs)
+	return out
+}
+
+// recordingClient is a client of srv whose HTTP exchanges are recorded.
+func recordingClient(t testing.TB, srv *fakeserver.Server, opts ...cometchat.Option) (*cometchat.Client, *httpRecorder) {
+	t.Helper()
+	rec := &httpRecorder{base: trustingTransport(t, srv)}
+	c := newClient(t, srv, nil, append([]cometchat.Option{cometchat.WithHTTPClient(&http.Client{Transport: rec})}, opts...)...)
+	return c, rec
 }

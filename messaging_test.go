@@ -2,7 +2,6 @@ package cometchat_test
 
 import (
 	"bytes"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -225,8 +224,7 @@ func TestMediaUploadAndDownload(t *testing.T) {
 	require.Equal(t, sent.ID, got.ID)
 	require.Equal(t, att.URL, got.Attachment().URL)
 
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}}
-	defer hc.CloseIdleConnections()
+	hc := trustingHTTPClient(t, srv)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, att.URL, nil)
 	require.NoError(t, err)
 	resp, err := hc.Do(req)
