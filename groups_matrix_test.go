@@ -335,29 +335,7 @@ func (r *mxRouter) message(m cometchat.Message) {
 }
 
 func (r *mxRouter) listeners() (cometchat.GroupListener, cometchat.MessageListener) {
-	gl := cometchat.GroupListener{
-		OnGroupMemberJoined: func(a *cometchat.Action, u *cometchat.User, g *cometchat.Group) {
-			r.groupEv(groupEvent{kind: "joined", action: a, user: u, group: g})
-		},
-		OnGroupMemberLeft: func(a *cometchat.Action, u *cometchat.User, g *cometchat.Group) {
-			r.groupEv(groupEvent{kind: "left", action: a, user: u, group: g})
-		},
-		OnGroupMemberKicked: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			r.groupEv(groupEvent{kind: "kicked", action: a, user: u, by: by, group: g})
-		},
-		OnGroupMemberBanned: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			r.groupEv(groupEvent{kind: "banned", action: a, user: u, by: by, group: g})
-		},
-		OnGroupMemberUnbanned: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			r.groupEv(groupEvent{kind: "unbanned", action: a, user: u, by: by, group: g})
-		},
-		OnGroupMemberScopeChanged: func(a *cometchat.Action, u *cometchat.User, n, o cometchat.GroupMemberScope, g *cometchat.Group) {
-			r.groupEv(groupEvent{kind: "scopeChanged", action: a, user: u, group: g, newScope: n, oldScope: o})
-		},
-		OnMemberAddedToGroup: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			r.groupEv(groupEvent{kind: "added", action: a, user: u, by: by, group: g})
-		},
-	}
+	gl := groupRecorder(r.groupEv)
 	ml := cometchat.MessageListener{
 		OnTextMessageReceived:    func(m *cometchat.TextMessage) { r.message(m) },
 		OnMediaMessageReceived:   func(m *cometchat.MediaMessage) { r.message(m) },

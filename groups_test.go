@@ -467,28 +467,29 @@ type groupEvent struct {
 	newScope, oldScope cometchat.GroupMemberScope
 }
 
-func groupRecorder(ev *events[groupEvent]) cometchat.GroupListener {
+// groupRecorder is a GroupListener that passes every member action to add.
+func groupRecorder(add func(groupEvent)) cometchat.GroupListener {
 	return cometchat.GroupListener{
 		OnGroupMemberJoined: func(a *cometchat.Action, u *cometchat.User, g *cometchat.Group) {
-			ev.add(groupEvent{kind: "joined", action: a, user: u, group: g})
+			add(groupEvent{kind: "joined", action: a, user: u, group: g})
 		},
 		OnGroupMemberLeft: func(a *cometchat.Action, u *cometchat.User, g *cometchat.Group) {
-			ev.add(groupEvent{kind: "left", action: a, user: u, group: g})
+			add(groupEvent{kind: "left", action: a, user: u, group: g})
 		},
 		OnGroupMemberKicked: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			ev.add(groupEvent{kind: "kicked", action: a, user: u, by: by, group: g})
+			add(groupEvent{kind: "kicked", action: a, user: u, by: by, group: g})
 		},
 		OnGroupMemberBanned: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			ev.add(groupEvent{kind: "banned", action: a, user: u, by: by, group: g})
+			add(groupEvent{kind: "banned", action: a, user: u, by: by, group: g})
 		},
 		OnGroupMemberUnbanned: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			ev.add(groupEvent{kind: "unbanned", action: a, user: u, by: by, group: g})
+			add(groupEvent{kind: "unbanned", action: a, user: u, by: by, group: g})
 		},
 		OnGroupMemberScopeChanged: func(a *cometchat.Action, u *cometchat.User, n, o cometchat.GroupMemberScope, g *cometchat.Group) {
-			ev.add(groupEvent{kind: "scopeChanged", action: a, user: u, group: g, newScope: n, oldScope: o})
+			add(groupEvent{kind: "scopeChanged", action: a, user: u, group: g, newScope: n, oldScope: o})
 		},
 		OnMemberAddedToGroup: func(a *cometchat.Action, u, by *cometchat.User, g *cometchat.Group) {
-			ev.add(groupEvent{kind: "added", action: a, user: u, by: by, group: g})
+			add(groupEvent{kind: "added", action: a, user: u, by: by, group: g})
 		},
 	}
 }
@@ -502,7 +503,7 @@ func TestGroupListenerSeesMemberActions(t *testing.T) {
 	ctx := ctxT(t)
 
 	ev := newEvents[groupEvent]()
-	observer.AddGroupListener("obs", groupRecorder(ev))
+	observer.AddGroupListener("obs", groupRecorder(ev.add))
 	_, _, err := owner.CreateGroupWithMembers(ctx, cometchat.NewGroup("watch", "Watch", cometchat.GroupTypePublic, ""),
 		[]*cometchat.GroupMember{
 			cometchat.NewGroupMember("superhero5", cometchat.GroupMemberScopeParticipant),
