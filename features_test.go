@@ -81,15 +81,13 @@ func TestGetJWT(t *testing.T) {
 }
 
 func TestExtensionsAndFeatures(t *testing.T) {
-	srv, err := fakeserver.New(fakeserver.Config{
+	srv := startServer(t, fakeserver.Config{
 		Extensions: []fakeserver.Extension{{ID: "reactions", Name: "Reactions"}, {ID: "polls", Name: "Polls"}},
 		Features:   map[string]bool{"moderation": true, "translation": false},
 	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
 	ctx := ctxT(t)
 	c := newClient(t, srv, func(s *cometchat.AppSettings) { s.ManualSocketConnection = true })
-	_, err = c.IsExtensionEnabled(ctx, "reactions")
+	_, err := c.IsExtensionEnabled(ctx, "reactions")
 	requireCode(t, err, cometchat.CodeNotLoggedIn)
 	_, err = c.Login(ctx, "superhero1", srv.Config().AuthKey)
 	require.NoError(t, err)

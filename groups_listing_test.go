@@ -20,9 +20,7 @@ import (
 // the given users, so that list totals are exact.
 func bareServer(t *testing.T, uids ...string) *fakeserver.Server {
 	t.Helper()
-	srv, err := fakeserver.New(fakeserver.Config{NoSeed: true})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startServer(t, fakeserver.Config{NoSeed: true})
 	for _, uid := range uids {
 		require.NoError(t, srv.CreateUser(fakeserver.User{UID: uid, Name: "User " + uid}))
 	}

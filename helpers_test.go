@@ -20,9 +20,16 @@ import (
 
 const wait = 10 * time.Second
 
-func startServer(t testing.TB) *fakeserver.Server {
+// startServer starts a fake server, with cfg if given, closed when the test
+// ends.
+func startServer(t testing.TB, cfg ...fakeserver.Config) *fakeserver.Server {
 	t.Helper()
-	srv, err := fakeserver.New(fakeserver.Config{})
+	require.LessOrEqual(t, len(cfg), 1, "at most one config")
+	var c fakeserver.Config
+	if len(cfg) == 1 {
+		c = cfg[0]
+	}
+	srv, err := fakeserver.New(c)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv

@@ -361,11 +361,9 @@ func TestTransientMessages(t *testing.T) {
 
 func TestMediaOverTheSizeLimit(t *testing.T) {
 	t.Parallel()
-	srv, err := fakeserver.New(fakeserver.Config{MaxUploadBytes: 1024})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startServer(t, fakeserver.Config{MaxUploadBytes: 1024})
 	a := loggedIn(t, srv, "superhero1")
-	_, err = a.SendMediaMessage(ctxT(t), cometchat.NewMediaMessage("superhero2", cometchat.ReceiverTypeUser, cometchat.MessageTypeFile,
+	_, err := a.SendMediaMessage(ctxT(t), cometchat.NewMediaMessage("superhero2", cometchat.ReceiverTypeUser, cometchat.MessageTypeFile,
 		cometchat.MediaFile{Name: "big.bin", Reader: bytes.NewReader(make([]byte, 4096))}))
 	var ce *cometchat.Error
 	require.ErrorAs(t, err, &ce)
