@@ -1,10 +1,8 @@
 package cometchat_test
 
 import (
-	"context"
 	"fmt"
 	"log"
-	"time"
 
 	"github.com/gocometchat/cometchat"
 	"github.com/gocometchat/cometchat/cometchattest"
@@ -33,16 +31,11 @@ func ExampleClient_OnlineGroupMemberCount() {
 
 // Check the app's extensions and feature flags, and register a push token.
 func ExampleClient_IsExtensionEnabled() {
-	srv, err := cometchattest.Start(cometchattest.Config{
+	srv, ctx, done := exampleServer(cometchattest.Config{
 		Extensions: []cometchattest.Extension{{ID: "polls", Name: "Polls"}},
 		Features:   map[string]bool{"moderation": true},
 	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer func() { _ = srv.Close() }()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	defer done()
 	c := exampleLogin(ctx, srv, "superhero1")
 	defer func() { _ = c.Close() }()
 
@@ -51,7 +44,7 @@ func ExampleClient_IsExtensionEnabled() {
 	moderation, _ := c.IsFeatureEnabled(ctx, "moderation")
 	fmt.Println(polls, stickers, moderation)
 
-	_, err = c.ExtensionDetails(ctx, "stickers")
+	_, err := c.ExtensionDetails(ctx, "stickers")
 	fmt.Println(cometchat.IsCode(err, cometchat.CodeExtensionNotFound))
 
 	if err := c.RegisterPushToken(ctx, "fcm-device-token", nil); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"time"
 
 	"github.com/gocometchat/cometchat"
 	"github.com/gocometchat/cometchat/cometchattest"
@@ -27,13 +26,8 @@ func exampleClient(ctx context.Context, srv *cometchattest.Server, uid string) *
 // A password group: create it, let someone join with the password, and list
 // its members.
 func ExampleClient_JoinGroup() {
-	srv, err := cometchattest.Start()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	srv, ctx, done := exampleServer()
+	defer done()
 	owner := exampleClient(ctx, srv, "superhero1")
 	defer owner.Close()
 	guest := exampleClient(ctx, srv, "superhero2")
@@ -73,13 +67,8 @@ func ExampleClient_JoinGroup() {
 
 // Users, two per page, sorted by name; All pages through them.
 func ExampleUsersRequest_All() {
-	srv, err := cometchattest.Start()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	srv, ctx, done := exampleServer()
+	defer done()
 	c := exampleClient(ctx, srv, "superhero1")
 	defer c.Close()
 

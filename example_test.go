@@ -27,8 +27,10 @@ func exampleLogin(ctx context.Context, srv *cometchattest.Server, uid string) *c
 	return c
 }
 
-func exampleServer() (*cometchattest.Server, context.Context, func()) {
-	srv, err := cometchattest.Start()
+// exampleServer starts a fake server (with cfg, if given) and returns it, a
+// context bounding the example, and a function that ends both.
+func exampleServer(cfg ...cometchattest.Config) (*cometchattest.Server, context.Context, func()) {
+	srv, err := cometchattest.Start(cfg...)
 	if err != nil {
 		log.Fatal(err)
 	}
