@@ -22,12 +22,8 @@ func TestLoginWithAuthKey(t *testing.T) {
 	srv := startServer(t)
 	c := newClient(t, srv, nil)
 	logins := newEvents[*cometchat.User]()
-	conn := newEvents[string]()
 	c.AddLoginListener("l", cometchat.LoginListener{LoginSuccess: logins.add})
-	c.AddConnectionListener("c", cometchat.ConnectionListener{
-		InConnecting: func() { conn.add("connecting") }, OnConnected: func() { conn.add("connected") },
-		OnDisconnected: func() { conn.add("disconnected") },
-	})
+	conn := connEvents(c)
 	ctx := ctxT(t)
 	u, err := c.Login(ctx, "superhero1", srv.Config().AuthKey)
 	require.NoError(t, err)
