@@ -10,22 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
 
 // Listing tests of issue 3: pagination across pages, combined filters,
 // private groups, passwords never returned, iterator termination.
-
-// bareServer starts a fake server without the seeded users and groups, with
-// the given users, so that list totals are exact.
-func bareServer(t *testing.T, uids ...string) *fakeserver.Server {
-	t.Helper()
-	srv := startServer(t, fakeserver.Config{NoSeed: true})
-	for _, uid := range uids {
-		require.NoError(t, srv.CreateUser(fakeserver.User{UID: uid, Name: "User " + uid}))
-	}
-	return srv
-}
 
 func groupGUIDs(gs []*cometchat.Group) []string {
 	out := make([]string, 0, len(gs))

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -231,4 +232,91 @@ func recordingClient(t testing.TB, srv *fakeserver.Server, opts ...cometchat.Opt
 	rec := &httpRecorder{base: trustingTransport(t, srv)}
 	c := newClient(t, srv, nil, append([]cometchat.Option{cometchat.WithHTTPClient(&http.Client{Transport: rec})}, opts...)...)
 	return c, rec
+}
+
+// restClient logs uid in without opening the socket: enough for REST calls.
+func restClient(t testing.TB, srv *fakeserver.Server, uid string) *cometchat.Client {
+	t.Helper()
+	c := newClient(t, srv, func(s *cometchat.AppSettings) { s.ManualSocketConnection = true })
+	_, err := c.Login(ctxT(t), uid, srv.Config().AuthKey)
+	require.NoError(t, err)
+	return c
+}
+
+// requireCode asserts that err is an *Error with code, or no error when code
+// is empty.
+func requireCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if code == "" {
+		require.NoError(t, err)
+		return
+	}
+	var e *cometchat.Error
+	require.ErrorAs(t, err, &e, "want %s", code)
+	require.Equal(t, code, e.Code, "error: %v", err)
+}
+
+// collect runs seq to its end, failing on any error.
+func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		require.NoError(t, err)
+		out = append(out, v)
+	}
+	return out
+}
+
+// stubClient returns a client logged in (without socket) against an httptest
+// TLS server: PUT /v3.0/me logs in, every other request goes to h.
+func stubClient(t testing.TB, h http.HandlerFunc) *cometchat.Client {
+	t.Helper()
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPut && r.URL.Path == "/v3.0/me" {
+			_, _ = w.Write([]byte(`{"data":{"uid":"superhero1","name":"Iron Man","settings":{}}}`))
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := cometchat.New("stub-app", cometchat.AppSettings{AdminHost: ts.URL + "/v3.0", ClientHost: ts.URL + "/v3.0",
+		ManualSocketConnection: true}, cometchat.WithHTTPClient(ts.Client()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	_, err = c.LoginWithAuthToken(ctxT(t), "stub-token")
+	require.NoError(t, err)
+	return c
+}
+
+// failOnCall is a handler for stubClient that fails the test on any call:
+// validation must happen before I/O.
+func failOnCall(t testing.TB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = w.Write([]byte(`{"error":{"code":"UNEXPECTED","message":"no request expected"}}`))
+	}
+}
+
+// bareServer starts a fake server without the seeded users and groups, with
+// the given users, so that list totals are exact.
+func bareServer(t *testing.T, uids ...string) *fakeserver.Server {
+	t.Helper()
+	srv := startServer(t, fakeserver.Config{NoSeed: true})
+	for _, uid := range uids {
+		require.NoError(t, srv.CreateUser(fakeserver.User{UID: uid, Name: "User " + uid}))
+	}
+	return srv
+}
+
+// connEvents records ConnectionListener callbacks as strings.
+func connEvents(c *cometchat.Client) *events[string] {
+	ev := newEvents[string]()
+	c.AddConnectionListener("test-conn", cometchat.ConnectionListener{
+		OnConnected:    func() { ev.add("connected") },
+		InConnecting:   func() { ev.add("connecting") },
+		OnDisconnected: func() { ev.add("disconnected") },
+	})
+	return ev
 }

@@ -16,17 +16,6 @@ import (
 // fastRedial makes reconnection quick in tests.
 var fastRedial = cometchat.WithReconnectBackOff(func() backoff.BackOff { return backoff.NewConstantBackOff(20 * time.Millisecond) })
 
-// connEvents records ConnectionListener callbacks as strings.
-func connEvents(c *cometchat.Client) *events[string] {
-	ev := newEvents[string]()
-	c.AddConnectionListener("test-conn", cometchat.ConnectionListener{
-		OnConnected:    func() { ev.add("connected") },
-		InConnecting:   func() { ev.add("connecting") },
-		OnDisconnected: func() { ev.add("disconnected") },
-	})
-	return ev
-}
-
 func texts(t *testing.T, ev *events[*cometchat.TextMessage], n int) []string {
 	t.Helper()
 	out := make([]string, n)

@@ -3,7 +3,6 @@ package cometchat_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -13,47 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
 
 var seededUIDs = []string{"superhero1", "superhero2", "superhero3", "superhero4", "superhero5"}
-
-// restClient logs uid in without opening the socket: enough for REST calls.
-func restClient(t testing.TB, srv *fakeserver.Server, uid string) *cometchat.Client {
-	t.Helper()
-	c := newClient(t, srv, func(s *cometchat.AppSettings) { s.ManualSocketConnection = true })
-	_, err := c.Login(ctxT(t), uid, srv.Config().AuthKey)
-	require.NoError(t, err)
-	return c
-}
-
-// requireCode asserts that err is an *Error with code, or no error when code
-// is empty.
-func requireCode(t testing.TB, err error, code string) {
-	t.Helper()
-	if code == "" {
-		require.NoError(t, err)
-		return
-	}
-	var e *cometchat.Error
-	require.ErrorAs(t, err, &e, "want %s", code)
-	require.Equal(t, code, e.Code, "error: %v", err)
-}
 
 func userUIDs(us []*cometchat.User) []string {
 	out := make([]string, 0, len(us))
 	for _, u := range us {
 		out = append(out, u.UID)
-	}
-	return out
-}
-
-func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
-	t.Helper()
-	var out []T
-	for v, err := range seq {
-		require.NoError(t, err)
-		out = append(out, v)
 	}
 	return out
 }
@@ -353,37 +319,5 @@ func mapSeq[T any](seq func(func(T, error) bool), f func(T) string) func(func(st
 				return
 			}
 		}
-	}
-}
-
-// stubClient returns a client logged in (without socket) against an httptest
-// TLS server: PUT /v3.0/me logs in, every other request goes to h.
-func stubClient(t testing.TB, h http.HandlerFunc) *cometchat.Client {
-	t.Helper()
-	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method == http.MethodPut && r.URL.Path == "/v3.0/me" {
-			_, _ = w.Write([]byte(`{"data":{"uid":"superhero1","name":"Iron Man","settings":{}}}`))
-			return
-		}
-		h(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	c, err := cometchat.New("stub-app", cometchat.AppSettings{AdminHost: ts.URL + "/v3.0", ClientHost: ts.URL + "/v3.0",
-		ManualSocketConnection: true}, cometchat.WithHTTPClient(ts.Client()))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	_, err = c.LoginWithAuthToken(ctxT(t), "stub-token")
-	require.NoError(t, err)
-	return c
-}
-
-// failOnCall is a handler for stubClient that fails the test on any call:
-// validation must happen before I/O.
-func failOnCall(t testing.TB) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("unexpected request %s %s", r.Method, r.URL)
-		w.WriteHeader(http.StatusTeapot)
-		_, _ = w.Write([]byte(`{"error":{"code":"UNEXPECTED","message":"no request expected"}}`))
 	}
 }
