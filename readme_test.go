@@ -64,6 +64,9 @@ func parseExported(t *testing.T, dirs ...string) goNames {
 	return n
 }
 
+// readmeRow matches a row of the README's table and captures its ID.
+var readmeRow = regexp.MustCompile(`^\| ([A-Z]+-\d+)`)
+
 // TestReadmeTableIsTrue checks the Go column of the README's "Cordova call →
 // Go call" table against the code: every method written as
 // `func (x *T) Name(` exists on T, every `func Name(` and every
@@ -111,7 +114,7 @@ func TestReadmeTableIsTrue(t *testing.T) {
 	var missing []string
 	for _, line := range strings.Split(string(raw), "\n") {
 		cells := strings.Split(line, " | ")
-		if !regexp.MustCompile(`^\| [A-Z]+-\d+`).MatchString(line) || len(cells) < 3 {
+		if !readmeRow.MatchString(line) || len(cells) < 3 {
 			continue
 		}
 		rows++
@@ -141,9 +144,8 @@ func TestReadmeTableIsComplete(t *testing.T) {
 	require.NoError(t, err)
 	readme := string(raw)
 	rows := map[string]bool{}
-	rowID := regexp.MustCompile(`^\| ([A-Z]+-\d+)`)
 	for _, line := range strings.Split(readme, "\n") {
-		if m := rowID.FindStringSubmatch(line); m != nil {
+		if m := readmeRow.FindStringSubmatch(line); m != nil {
 			rows[m[1]] = true
 		}
 	}
