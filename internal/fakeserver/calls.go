@@ -16,9 +16,9 @@ func newSessionID(region, app string, now int64) string {
 }
 
 func (s *Server) hInitiateCall(rc *reqCtx) ([]byte, error) {
-	req, err := decodeCallReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[callReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	typ := strings.ToLower(strings.TrimSpace(string(req.Type)))
 	if typ != "audio" && typ != "video" {
@@ -106,9 +106,9 @@ var callStatuses = map[string]bool{callInitiated: true, callOngoing: true, callR
 	callCancelled: true, callUnanswered: true, callEnded: true}
 
 func (s *Server) hUpdateCall(rc *reqCtx) ([]byte, error) {
-	req, err := decodeCallReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[callReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	sid := strings.TrimSpace(rc.param("sid"))
 	status := strings.ToLower(strings.TrimSpace(string(req.Status)))
@@ -137,7 +137,6 @@ func (s *Server) hUpdateCall(rc *reqCtx) ([]byte, error) {
 		return nil, newErr(409, "ERR_CALL_TERMINATED", "The call %s is already over (%s).", sid, c.status)
 	}
 	var m *msgRec
-	var e *apiError
 	if c.receiverType == "group" {
 		m, e = s.updateGroupCallLocked(c, rc, status, req)
 	} else {
@@ -276,9 +275,9 @@ type callTypeReq struct {
 }
 
 func (s *Server) hUpdateCallType(rc *reqCtx) ([]byte, error) {
-	var req callTypeReq
-	if err := decodeJSON(rc.body, &req); err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[callTypeReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	typ := strings.ToLower(strings.TrimSpace(string(req.Type)))
 	if typ != "audio" && typ != "video" {

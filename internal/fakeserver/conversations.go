@@ -172,9 +172,9 @@ func (s *Server) getConversation(rc *reqCtx, typ string) ([]byte, error) {
 }
 
 func (s *Server) tagConversation(rc *reqCtx, typ string) ([]byte, error) {
-	var req conversationReq
-	if err := decodeJSON(rc.body, &req); err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[conversationReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,9 +228,9 @@ func (s *Server) hBlock(rc *reqCtx) ([]byte, error)   { return s.changeBlocks(rc
 func (s *Server) hUnblock(rc *reqCtx) ([]byte, error) { return s.changeBlocks(rc, false) }
 
 func (s *Server) changeBlocks(rc *reqCtx, block bool) ([]byte, error) {
-	req, err := decodeUIDsReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[uidsReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	uids := lowerAll(req.BlockedUIDs)
 	if len(uids) == 0 {

@@ -158,7 +158,8 @@ func (q query) intDefault(k string, def int) int {
 	return n
 }
 
-// Request bodies. Each has a pure decoder, also used by the fuzz tests.
+// Request bodies. Handlers decode them with decodeBody; the decodeXxxReq
+// functions are the same decoders with the JSON error, for the fuzz tests.
 
 type userReq struct {
 	UID           flexString      `json:"uid"`
@@ -282,6 +283,16 @@ type faultReq struct {
 	Code        string `json:"code"`
 	Message     string `json:"message"`
 	DelayMillis int    `json:"delayMs"`
+}
+
+// decodeBody decodes a request body into a T; an empty body is an empty
+// object. A body that is not JSON is ERR_BAD_REQUEST on "body".
+func decodeBody[T any](b []byte) (T, *apiError) {
+	var v T
+	if err := decodeJSON(b, &v); err != nil {
+		return v, badRequest("body", "The body is not valid JSON.")
+	}
+	return v, nil
 }
 
 // decodeJSON decodes a request body; an empty body is an empty object.

@@ -367,9 +367,9 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 		s.Reset()
 		reply(marshal(emptyJSON{}))
 	case "POST /_fake/faults":
-		var req faultReq
-		if err := decodeJSON(readSmallBody(r), &req); err != nil {
-			writeError(w, badRequest("body", "The body is not valid JSON."))
+		req, e := decodeBody[faultReq](readSmallBody(r))
+		if e != nil {
+			writeError(w, e)
 			return
 		}
 		id := s.AddFault(Fault{PathPrefix: req.PathPrefix, Method: req.Method, Status: req.Status,

@@ -169,9 +169,9 @@ func applyGroupFields(g *groupRec, req groupReq, creating bool) *apiError {
 }
 
 func (s *Server) hCreateGroup(rc *reqCtx) ([]byte, error) {
-	req, err := decodeGroupReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[groupReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	guid := normID(string(req.GUID))
 	if !validID(guid) {
@@ -201,9 +201,9 @@ func (s *Server) hCreateGroup(rc *reqCtx) ([]byte, error) {
 }
 
 func (s *Server) hUpdateGroup(rc *reqCtx) ([]byte, error) {
-	req, err := decodeGroupReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[groupReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	guid := rc.param("guid")
 	s.mu.Lock()
@@ -246,9 +246,9 @@ func (s *Server) hDeleteGroup(rc *reqCtx) ([]byte, error) {
 }
 
 func (s *Server) hJoinGroup(rc *reqCtx) ([]byte, error) {
-	req, err := decodeGroupReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[groupReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	guid := rc.param("guid")
 	s.mu.Lock()
@@ -396,9 +396,9 @@ func (s *Server) hUnban(rc *reqCtx) ([]byte, error) {
 }
 
 func (s *Server) hChangeScope(rc *reqCtx) ([]byte, error) {
-	req, err := decodeGroupReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[groupReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	scope := strings.ToLower(strings.TrimSpace(string(req.Scope)))
 	if !validScope(scope) {
@@ -445,9 +445,9 @@ func scopeChangeAllowed(g *groupRec, me, target *memberRec) bool {
 }
 
 func (s *Server) hAddMembers(rc *reqCtx) ([]byte, error) {
-	req, err := decodeGroupReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[groupReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	mr := req.membersReq
 	if req.Members != nil {
@@ -609,9 +609,9 @@ type transferReply struct {
 }
 
 func (s *Server) hTransferOwnership(rc *reqCtx) ([]byte, error) {
-	req, err := decodeGroupReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[groupReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	target := normID(string(req.Owner))
 	if target == "" {

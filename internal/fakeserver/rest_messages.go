@@ -116,17 +116,14 @@ func (s *Server) hSendThreadMessage(rc *reqCtx) ([]byte, error) {
 func (s *Server) sendMessage(rc *reqCtx, parentID string) ([]byte, error) {
 	var req sendMessageReq
 	var files []upload
+	var e *apiError
 	if isMultipart(rc.r) {
-		var e *apiError
 		req, files, e = s.readMultipart(rc)
 		if e != nil {
 			return nil, e
 		}
-	} else {
-		var err error
-		if req, err = decodeSendMessageReq(rc.body); err != nil {
-			return nil, badRequest("body", "The body is not valid JSON.")
-		}
+	} else if req, e = decodeBody[sendMessageReq](rc.body); e != nil {
+		return nil, e
 	}
 	in, e := validateMessage(req, len(files))
 	if e != nil {
@@ -263,9 +260,9 @@ func (s *Server) checkModifiableLocked(uid, id string) (*msgRec, *apiError) {
 }
 
 func (s *Server) hEditMessage(rc *reqCtx) ([]byte, error) {
-	req, err := decodeEditMessageReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[editMessageReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	id := rc.param("id")
 	s.mu.Lock()

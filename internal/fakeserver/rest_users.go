@@ -61,9 +61,9 @@ func (s *Server) hOnlineMembers(rc *reqCtx) ([]byte, error) {
 	if _, err := verifyJWT(s.jwtKey, tok, s.cfg.Now()); err != nil {
 		return nil, errEmptyAuthToken()
 	}
-	var req onlineMembersReq
-	if err := decodeJSON(rc.body, &req); err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[onlineMembersReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -125,9 +125,9 @@ func (s *Server) recordSessionLocked(rc *reqCtx, uid string, req userReq) {
 }
 
 func (s *Server) hCreateAuthToken(rc *reqCtx) ([]byte, error) {
-	req, err := decodeUserReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[userReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	uid := rc.param("uid")
 	s.mu.Lock()
@@ -183,9 +183,9 @@ func applyUserFields(u *userRec, req userReq) *apiError {
 }
 
 func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
-	req, err := decodeUserReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[userReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	uid := normID(string(req.UID))
 	if !validID(uid) {
@@ -215,9 +215,9 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 }
 
 func (s *Server) hUpdateUser(rc *reqCtx) ([]byte, error) {
-	req, err := decodeUserReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[userReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	uid := rc.param("uid")
 	s.mu.Lock()
@@ -270,9 +270,9 @@ type friendsResult struct {
 }
 
 func (s *Server) changeFriends(rc *reqCtx, add bool) ([]byte, error) {
-	req, err := decodeUIDsReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[uidsReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	uids := req.Accepted
 	if !add && len(req.Friends) > 0 {
@@ -343,9 +343,9 @@ func (s *Server) hGetMe(rc *reqCtx) ([]byte, error) {
 }
 
 func (s *Server) hPutMe(rc *reqCtx) ([]byte, error) {
-	req, err := decodeUserReq(rc.body)
-	if err != nil {
-		return nil, badRequest("body", "The body is not valid JSON.")
+	req, e := decodeBody[userReq](rc.body)
+	if e != nil {
+		return nil, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
