@@ -226,12 +226,7 @@ func (s *Server) BanMember(guid, uid string) error {
 	if g.bans[uid] != nil {
 		return errAlreadyBanned(uid, guid)
 	}
-	scope := ""
-	if m := g.members[uid]; m != nil {
-		scope = m.scope
-	}
-	delete(g.members, uid)
-	g.bans[uid] = &banRec{uid: uid, scope: scope, bannedAt: s.now(), seq: s.st.nextSeq()}
+	s.st.ban(g, uid, s.now())
 	return nil
 }
 

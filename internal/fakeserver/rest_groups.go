@@ -317,28 +317,18 @@ func (s *Server) actorForTargetLocked(guid, actor, target string) (*groupRec, *m
 	return g, me, nil
 }
 
-func (s *Server) hKick(rc *reqCtx) ([]byte, error) {
-	guid, target := rc.param("guid"), rc.param("uid")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, me, e := s.actorForTargetLocked(guid, rc.uid, target)
-	if e != nil {
-		return nil, e
-	}
-	tm := g.members[target]
-	if tm == nil {
-		return nil, errNotAMember(target, guid)
-	}
-	if !hasClearance(g, me, target, tm.scope) {
-		return nil, errNoClearance(rc.uid, me.scope, target, guid)
-	}
-	delete(g.members, target)
-	act := s.groupActionLocked(g, rc.uid, "kicked", target, "", "")
-	s.pushMessageLocked(act, rc.session, memberUIDs(g, target))
-	return dataReply(successJSON{Success: true, Message: target + " kicked from " + guid + "."}), nil
+func (s *Server) hKick(rc *reqCtx) ([]byte, error) { return s.targetAction(rc, "kicked", s.kickLocked) }
+
+func (s *Server) hBan(rc *reqCtx) ([]byte, error) { return s.targetAction(rc, "banned", s.banLocked) }
+
+func (s *Server) hUnban(rc *reqCtx) ([]byte, error) {
+	return s.targetAction(rc, "unbanned", s.unbanLocked)
 }
 
-func (s *Server) hBan(rc *reqCtx) ([]byte, error) {
+// targetAction runs a kick, ban or unban of the uid in the path by the
+// caller: steps 2-6 of decision 13, then apply (steps 7-8 and the change),
+// then the action message pushed to the members and the target.
+func (s *Server) targetAction(rc *reqCtx, action string, apply func(g *groupRec, me *memberRec, target string) *apiError) ([]byte, error) {
 	guid, target := rc.param("guid"), rc.param("uid")
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -346,12 +336,25 @@ func (s *Server) hBan(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	if e := s.banLocked(g, me, target); e != nil {
+	if e := apply(g, me, target); e != nil {
 		return nil, e
 	}
-	act := s.groupActionLocked(g, rc.uid, "banned", target, "", "")
+	act := s.groupActionLocked(g, rc.uid, action, target, "", "")
 	s.pushMessageLocked(act, rc.session, memberUIDs(g, target))
-	return dataReply(successJSON{Success: true, Message: target + " banned from " + guid + "."}), nil
+	return dataReply(successJSON{Success: true, Message: target + " " + action + " from " + guid + "."}), nil
+}
+
+// kickLocked checks steps 7-8 for a kick and applies it.
+func (s *Server) kickLocked(g *groupRec, me *memberRec, target string) *apiError {
+	tm := g.members[target]
+	if tm == nil {
+		return errNotAMember(target, g.guid)
+	}
+	if !hasClearance(g, me, target, tm.scope) {
+		return errNoClearance(me.uid, me.scope, target, g.guid)
+	}
+	delete(g.members, target)
+	return nil
 }
 
 // banLocked checks steps 7-8 for a ban and applies it.
@@ -369,30 +372,21 @@ func (s *Server) banLocked(g *groupRec, me *memberRec, target string) *apiError 
 	if !hasClearance(g, me, target, scope) {
 		return errNoClearance(me.uid, me.scope, target, g.guid)
 	}
-	delete(g.members, target)
-	g.bans[target] = &banRec{uid: target, scope: scope, bannedAt: s.now(), seq: s.st.nextSeq()}
+	s.st.ban(g, target, s.now())
 	return nil
 }
 
-func (s *Server) hUnban(rc *reqCtx) ([]byte, error) {
-	guid, target := rc.param("guid"), rc.param("uid")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, me, e := s.actorForTargetLocked(guid, rc.uid, target)
-	if e != nil {
-		return nil, e
-	}
+// unbanLocked checks steps 7-8 for an unban and applies it.
+func (s *Server) unbanLocked(g *groupRec, me *memberRec, target string) *apiError {
 	b := g.bans[target]
 	if b == nil {
-		return nil, errNotBanned(target, guid)
+		return errNotBanned(target, g.guid)
 	}
 	if !hasClearance(g, me, target, b.scope) {
-		return nil, errNoClearance(rc.uid, me.scope, target, guid)
+		return errNoClearance(me.uid, me.scope, target, g.guid)
 	}
 	delete(g.bans, target)
-	act := s.groupActionLocked(g, rc.uid, "unbanned", target, "", "")
-	s.pushMessageLocked(act, rc.session, memberUIDs(g, target))
-	return dataReply(successJSON{Success: true, Message: target + " unbanned from " + guid + "."}), nil
+	return nil
 }
 
 func (s *Server) hChangeScope(rc *reqCtx) ([]byte, error) {

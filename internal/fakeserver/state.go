@@ -270,6 +270,17 @@ func (st *state) addMember(g *groupRec, uid, scope string, now int64) *memberRec
 	return m
 }
 
+// ban removes uid's membership of g and bans it, remembering the scope it
+// had for the unban rights.
+func (st *state) ban(g *groupRec, uid string, now int64) {
+	scope := ""
+	if m := g.members[uid]; m != nil {
+		scope = m.scope
+	}
+	delete(g.members, uid)
+	g.bans[uid] = &banRec{uid: uid, scope: scope, bannedAt: now, seq: st.nextSeq()}
+}
+
 var idPattern = regexp.MustCompile(`^[a-z0-9_-]{1,100}$`)
 
 // normID lower-cases a uid or guid (decision 3).
