@@ -36,6 +36,20 @@ var scopeRank = map[string]int{ScopeParticipant: 1, ScopeModerator: 2, ScopeAdmi
 
 func validScope(s string) bool { return scopeRank[s] > 0 }
 
+// requireScope is the scope step of decision 13: me needs scope least or
+// higher. Below moderator is ERR_GROUP_NO_MODERATOR_SCOPE, below admin
+// ERR_GROUP_NO_ADMIN_SCOPE. Member scopes are always one of the three.
+func requireScope(me *memberRec, guid, least string) *apiError {
+	switch r := scopeRank[me.scope]; {
+	case r >= scopeRank[least]:
+		return nil
+	case r < scopeRank[ScopeModerator]:
+		return errNoModeratorScope(me.uid, guid)
+	default:
+		return errNoAdminScope(me.uid, guid)
+	}
+}
+
 // hasClearance reports whether actor may kick, ban or unban a member whose
 // scope is target (server.md §5.3): moderators act on participants, admins
 // on everyone but the owner.
@@ -212,8 +226,8 @@ func (s *Server) hUpdateGroup(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	if me.scope == ScopeParticipant {
-		return nil, errNoModeratorScope(rc.uid, guid)
+	if e := requireScope(me, guid, ScopeModerator); e != nil {
+		return nil, e
 	}
 	upd := *g
 	if e := applyGroupFields(&upd, req, false); e != nil {
@@ -232,11 +246,8 @@ func (s *Server) hDeleteGroup(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	switch me.scope {
-	case ScopeParticipant:
-		return nil, errNoModeratorScope(rc.uid, guid)
-	case ScopeModerator:
-		return nil, errNoAdminScope(rc.uid, guid)
+	if e := requireScope(me, guid, ScopeAdmin); e != nil {
+		return nil, e
 	}
 	delete(s.st.groups, g.guid)
 	for _, convs := range s.st.uconv {
@@ -311,8 +322,8 @@ func (s *Server) actorForTargetLocked(guid, actor, target string) (*groupRec, *m
 	if target == actor {
 		return nil, nil, errNoSelfAction(actor)
 	}
-	if me.scope == ScopeParticipant {
-		return nil, nil, errNoModeratorScope(actor, guid)
+	if e := requireScope(me, guid, ScopeModerator); e != nil {
+		return nil, nil, e
 	}
 	return g, me, nil
 }
@@ -457,11 +468,8 @@ func (s *Server) hAddMembers(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	switch me.scope {
-	case ScopeParticipant:
-		return nil, errNoModeratorScope(rc.uid, guid)
-	case ScopeModerator:
-		return nil, errNoAdminScope(rc.uid, guid)
+	if e := requireScope(me, guid, ScopeAdmin); e != nil {
+		return nil, e
 	}
 	res, acts, extra := s.addMembersLocked(g, me, mr)
 	s.pushGroupActionsLocked(g, acts, extra, rc.session)
@@ -572,8 +580,8 @@ func (s *Server) hListBanned(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	if me.scope == ScopeParticipant {
-		return nil, errNoModeratorScope(rc.uid, guid)
+	if e := requireScope(me, guid, ScopeModerator); e != nil {
+		return nil, e
 	}
 	var list []*banRec
 	for _, b := range g.bans {
