@@ -39,14 +39,11 @@ func (s *Server) newEntityRenderer(m *msgRec) *entityRenderer {
 		return r
 	}
 	r.g, r.groups = g, map[groupView][]byte{}
-	var nonce [12]byte
-	_, _ = rand.Read(nonce[:])
-	marker := "fakeserver-conversation-" + hex.EncodeToString(nonce[:])
+	marker := newMarker("fakeserver-conversation-")
 	j := s.renderUser(u, "")
 	j.ConversationID = marker
-	b := marshal(j)
-	if i := bytes.Index(b, []byte(marker)); i >= 0 && bytes.Count(b, []byte(marker)) == 1 {
-		r.head, r.tail = b[:i], b[i+len(marker):]
+	if head, tail, ok := cutAt(marshal(j), []byte(marker)); ok {
+		r.head, r.tail = head, tail
 	}
 	return r
 }
@@ -54,7 +51,7 @@ func (s *Server) newEntityRenderer(m *msgRec) *entityRenderer {
 // render returns data.entities as viewer sees it.
 func (r *entityRenderer) render(viewer string) []byte {
 	s, m := r.s, r.m
-	if r.g == nil || r.head == nil || viewer == "" || viewer == m.sender || !plainID(viewer) || r.blocked(viewer) {
+	if r.g == nil || r.head == nil || viewer == "" || viewer == m.sender || !plainID(viewer) || s.st.blockedEither(viewer, m.sender) {
 		return s.renderEntities(m, viewer)
 	}
 	var v groupView
@@ -82,10 +79,22 @@ func (r *entityRenderer) render(viewer string) []byte {
 	return append(out, p3...)
 }
 
-func (r *entityRenderer) blocked(viewer string) bool {
-	_, a := r.s.st.blocks[viewer][r.m.sender]
-	_, b := r.s.st.blocks[r.m.sender][viewer]
-	return a || b
+// newMarker returns prefix followed by 24 random hex digits: a string that
+// rendered data does not contain by chance, to be found and cut out again.
+func newMarker(prefix string) string {
+	var nonce [12]byte
+	_, _ = rand.Read(nonce[:])
+	return prefix + hex.EncodeToString(nonce[:])
+}
+
+// cutAt splits b around marker; ok is false unless marker occurs exactly
+// once.
+func cutAt(b, marker []byte) (head, tail []byte, ok bool) {
+	if bytes.Count(b, marker) != 1 {
+		return nil, nil, false
+	}
+	i := bytes.Index(b, marker)
+	return b[:i], b[i+len(marker):], true
 }
 
 // plainID reports whether id needs no escaping inside a JSON string.

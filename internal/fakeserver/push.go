@@ -1,9 +1,6 @@
 package fakeserver
 
 import (
-	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"sort"
 	"time"
@@ -80,15 +77,12 @@ func (s *Server) pushTemplateLocked(m *msgRec, origin string) *pushTemplate {
 	if m.category == catAction || m.category == catCall || m.receipts != nil {
 		return nil
 	}
-	var nonce [12]byte
-	_, _ = rand.Read(nonce[:])
-	marker := []byte(`"fakeserver-entities-` + hex.EncodeToString(nonce[:]) + `"`)
-	frame := s.renderPushLocked(m, origin, "", marker)
-	i := bytes.Index(frame, marker)
-	if i < 0 || bytes.Count(frame, marker) != 1 {
+	marker := []byte(`"` + newMarker("fakeserver-entities-") + `"`)
+	head, tail, ok := cutAt(s.renderPushLocked(m, origin, "", marker), marker)
+	if !ok {
 		return nil
 	}
-	return &pushTemplate{head: frame[:i], tail: frame[i+len(marker):]}
+	return &pushTemplate{head: head, tail: tail}
 }
 
 // audienceLocked lists who receives pushes about m: both parties of a 1:1
@@ -99,11 +93,7 @@ func (s *Server) audienceLocked(m *msgRec) []string {
 		if g == nil {
 			return nil
 		}
-		out := make([]string, 0, len(g.members))
-		for _, mem := range g.sortedMembers() {
-			out = append(out, mem.uid)
-		}
-		return out
+		return memberUIDs(g)
 	}
 	out := []string{m.sender}
 	if m.receiver != m.sender && !s.st.blocked(m.receiver, m.sender) {
