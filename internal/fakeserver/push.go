@@ -23,21 +23,30 @@ func (s *Server) sendToUserLocked(uid, origin string, frame []byte) int {
 
 // pushMessageLocked pushes message m as a "message" frame to every user in
 // uids (each rendered for its recipient), skipping the origin session.
+// Recipients are taken in the order of uids; only the users with a socket
+// cost a render, and the shared template is built only for more than two.
 func (s *Server) pushMessageLocked(m *msgRec, origin string, uids []string) {
+	online := make([]string, 0, len(uids))
 	seen := make(map[string]bool, len(uids))
-	var tmpl *pushTemplate
-	var ents *entityRenderer
-	if len(uids) > 2 {
-		tmpl = s.pushTemplateLocked(m, origin) // nil when m does not allow one
-		if tmpl != nil {
-			ents = s.newEntityRenderer(m)
-		}
-	}
 	for _, uid := range uids {
 		if seen[uid] || len(s.conns[uid]) == 0 {
 			continue
 		}
 		seen[uid] = true
+		online = append(online, uid)
+	}
+	if len(online) == 0 {
+		return
+	}
+	var tmpl *pushTemplate
+	var ents *entityRenderer
+	if len(online) > 2 {
+		tmpl = s.pushTemplateLocked(m, origin) // nil when m does not allow one
+		if tmpl != nil {
+			ents = s.newEntityRenderer(m)
+		}
+	}
+	for _, uid := range online {
 		var frame []byte
 		if tmpl != nil {
 			frame = tmpl.render(ents.render(uid))
@@ -86,7 +95,8 @@ func (s *Server) pushTemplateLocked(m *msgRec, origin string) *pushTemplate {
 }
 
 // audienceLocked lists who receives pushes about m: both parties of a 1:1
-// message (minus a receiver who blocked the sender), or the group's members.
+// message (minus a receiver who blocked the sender), or the group's members
+// in no particular order.
 func (s *Server) audienceLocked(m *msgRec) []string {
 	if m.receiverType == "group" {
 		g := s.st.groups[m.receiver]

@@ -76,11 +76,13 @@ func (s *Server) groupActionLocked(g *groupRec, actor, action, on, oldScope, new
 	return act
 }
 
-// memberUIDs lists the group's members, plus extra users.
+// memberUIDs lists the group's members in no particular order (map order:
+// it is the audience of a push, where only each socket's own frame order
+// matters), plus extra users.
 func memberUIDs(g *groupRec, extra ...string) []string {
 	out := make([]string, 0, len(g.members)+len(extra))
-	for _, m := range g.sortedMembers() {
-		out = append(out, m.uid)
+	for uid := range g.members {
+		out = append(out, uid)
 	}
 	return append(out, extra...)
 }

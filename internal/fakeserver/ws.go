@@ -552,8 +552,8 @@ func (s *Server) relayTransient(c *wsConn, f clientFrame) {
 		if g == nil || g.members[c.uid] == nil {
 			return
 		}
-		for _, m := range g.sortedMembers() {
-			s.sendToUserLocked(m.uid, c.session, frame)
+		for uid := range g.members {
+			s.sendToUserLocked(uid, c.session, frame)
 		}
 	}
 }
@@ -595,8 +595,8 @@ func (s *Server) handleReceipt(c *wsConn, f clientFrame) {
 		DeviceID: c.session, Type: "receipts", Sender: c.uid, MessageSender: m.sender, Body: marshal(body)})
 	if m.receiverType == "group" {
 		if g := s.st.groups[m.receiver]; g != nil {
-			for _, mem := range g.sortedMembers() {
-				s.sendToUserLocked(mem.uid, c.session, frame)
+			for uid := range g.members {
+				s.sendToUserLocked(uid, c.session, frame)
 			}
 		}
 		return
