@@ -54,13 +54,11 @@ func (s *Server) conversationLocked(uid, convID, typ, with string) *convView {
 
 // conversationsLocked lists uid's conversations, newest activity first.
 func (s *Server) conversationsLocked(uid string) []*convView {
-	seen := map[string]bool{}
 	var out []*convView
 	for convID, msgs := range s.st.convs {
-		if len(msgs) == 0 || seen[convID] {
+		if len(msgs) == 0 {
 			continue
 		}
-		seen[convID] = true
 		m := msgs[0]
 		var v *convView
 		if m.receiverType == "group" {

@@ -233,8 +233,9 @@ func (s *Server) PushFrame(uid string, raw []byte) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
+	frame := append([]byte(nil), raw...) // queued frames are never modified, so one copy serves every socket
 	for _, c := range s.socketsLocked(normID(uid)) {
-		if c.send(append([]byte(nil), raw...)) {
+		if c.send(frame) {
 			n++
 		}
 	}

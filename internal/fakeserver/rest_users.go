@@ -406,6 +406,7 @@ func (s *Server) hListUsers(rc *reqCtx) ([]byte, error) {
 	roles := q.list("roles")
 	tags := q.list("tags")
 	uids := lowerAll(q.list("uids"))
+	hideBlocked, friendsOnly := q.flag("hideBlockedUsers"), q.flag("friendsOnly")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var list []*userRec
@@ -429,10 +430,10 @@ func (s *Server) hListUsers(rc *reqCtx) ([]byte, error) {
 		if len(uids) > 0 && !containsFold(uids, u.uid) {
 			continue
 		}
-		if q.flag("hideBlockedUsers") && s.st.blockedEither(rc.uid, u.uid) {
+		if hideBlocked && s.st.blockedEither(rc.uid, u.uid) {
 			continue
 		}
-		if q.flag("friendsOnly") && !s.st.isFriend(rc.uid, u.uid) {
+		if friendsOnly && !s.st.isFriend(rc.uid, u.uid) {
 			continue
 		}
 		list = append(list, u)

@@ -283,44 +283,42 @@ func (c *wsConn) writeBatch(tick <-chan time.Time) bool {
 		if !ok {
 			return true
 		}
-		{
-			if f.close != nil {
-				c.closing.Store(true)
-				_ = c.ws.SetWriteDeadline(time.Now().Add(time.Second))
-				_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.close.code, f.close.reason))
-				// wait for the client's close reply, but not for long
-				_ = c.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
+		if f.close != nil {
+			c.closing.Store(true)
+			_ = c.ws.SetWriteDeadline(time.Now().Add(time.Second))
+			_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.close.code, f.close.reason))
+			// wait for the client's close reply, but not for long
+			_ = c.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
+			return false
+		}
+		if c.halfOpen.Load() {
+			continue
+		}
+		if d := c.s.frameDelay(c); d > 0 {
+			if c.cork != nil { // what was written before goes out before the delay
+				if err := c.cork.uncork(); err != nil {
+					c.drop()
+					return false
+				}
+			}
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-c.done:
+				t.Stop()
 				return false
+			}
+			if c.cork != nil {
+				c.cork.cork()
 			}
 			if c.halfOpen.Load() {
 				continue
 			}
-			if d := c.s.frameDelay(c); d > 0 {
-				if c.cork != nil { // what was written before goes out before the delay
-					if err := c.cork.uncork(); err != nil {
-						c.drop()
-						return false
-					}
-				}
-				t := time.NewTimer(d)
-				select {
-				case <-t.C:
-				case <-c.done:
-					t.Stop()
-					return false
-				}
-				if c.cork != nil {
-					c.cork.cork()
-				}
-				if c.halfOpen.Load() {
-					continue
-				}
-			}
-			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
-				c.drop()
-				return false
-			}
+		}
+		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
+			c.drop()
+			return false
 		}
 	}
 }
