@@ -117,15 +117,9 @@ func (s *Server) hUpdateCall(rc *reqCtx) ([]byte, error) {
 	if sid == "" {
 		return nil, newErr(400, "ERR_EMPTY_CALL_SESSION_ID", "The call session id is required.")
 	}
-	c := s.st.calls[sid]
-	if c == nil {
-		c = s.st.calls[strings.ToLower(sid)]
-	}
-	if c == nil {
-		return nil, newErr(404, "ERR_CALL_SESSION_NOT_FOUND", "The call session %s does not exist.", sid)
-	}
-	if !s.callPartyLocked(c, rc.uid) {
-		return nil, newErr(403, "ERR_CALL_NOT_A_PART", "The user %s is not a party of the call %s.", rc.uid, sid)
+	c, e := s.callForPartyLocked(sid, rc.uid)
+	if e != nil {
+		return nil, e
 	}
 	if !callStatuses[status] {
 		return nil, badRequest("status", "The status must be ongoing, rejected, busy, cancelled, unanswered or ended.")
@@ -146,6 +140,22 @@ func (s *Server) hUpdateCall(rc *reqCtx) ([]byte, error) {
 		return nil, e
 	}
 	return dataReply(s.renderMessage(m, rc.uid)), nil
+}
+
+// callForPartyLocked finds call session sid (as given, else lower-cased:
+// session ids are issued in lower case) and checks that uid is a party.
+func (s *Server) callForPartyLocked(sid, uid string) (*callRec, *apiError) {
+	c := s.st.calls[sid]
+	if c == nil {
+		c = s.st.calls[strings.ToLower(sid)]
+	}
+	if c == nil {
+		return nil, newErr(404, "ERR_CALL_SESSION_NOT_FOUND", "The call session %s does not exist.", sid)
+	}
+	if !s.callPartyLocked(c, uid) {
+		return nil, newErr(403, "ERR_CALL_NOT_A_PART", "The user %s is not a party of the call %s.", uid, sid)
+	}
+	return c, nil
 }
 
 func (s *Server) callPartyLocked(c *callRec, uid string) bool {
@@ -286,12 +296,9 @@ func (s *Server) hUpdateCallType(rc *reqCtx) ([]byte, error) {
 	sid := rc.param("sid")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.st.calls[sid]
-	if c == nil {
-		return nil, newErr(404, "ERR_CALL_SESSION_NOT_FOUND", "The call session %s does not exist.", sid)
-	}
-	if !s.callPartyLocked(c, rc.uid) {
-		return nil, newErr(403, "ERR_CALL_NOT_A_PART", "The user %s is not a party of the call %s.", rc.uid, sid)
+	c, e := s.callForPartyLocked(sid, rc.uid)
+	if e != nil {
+		return nil, e
 	}
 	c.typ = typ
 	return dataReply(successJSON{Success: true, Message: "The call type is now " + typ + "."}), nil
