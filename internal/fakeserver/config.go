@@ -77,14 +77,22 @@ type RateLimits struct {
 	MessagesPerUser int
 }
 
+// The defaults that withDefaults gives empty Config and RateLimits fields,
+// exported for the flag defaults of cmd/cometchat-fake.
 const (
-	defaultAddr      = "127.0.0.1:0"
-	defaultAppID     = "fake-app"
-	defaultAuthKey   = "fake-auth-key"
-	defaultAPIKey    = "fake-api-key"
-	defaultRegion    = "us"
-	defaultMaxUpload = 100 << 20
-	defaultPing      = 30 * time.Second
+	DefaultAppID                    = "fake-app"      // Config.AppID
+	DefaultAuthKey                  = "fake-auth-key" // Config.AuthKey
+	DefaultAPIKey                   = "fake-api-key"  // Config.APIKey
+	DefaultRegion                   = "us"            // Config.Region
+	DefaultMaxUploadBytes           = 100 << 20       // Config.MaxUploadBytes
+	DefaultRateLimitCore            = 10000           // RateLimits.Core, per minute
+	DefaultRateLimitStandard        = 20000           // RateLimits.Standard, per minute
+	DefaultRateLimitMessagesPerUser = 30              // RateLimits.MessagesPerUser, per minute
+)
+
+const (
+	defaultAddr = "127.0.0.1:0"
+	defaultPing = 30 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -92,19 +100,19 @@ func (c Config) withDefaults() Config {
 		c.Addr = defaultAddr
 	}
 	if c.AppID == "" {
-		c.AppID = defaultAppID
+		c.AppID = DefaultAppID
 	}
 	if c.AuthKey == "" {
-		c.AuthKey = defaultAuthKey
+		c.AuthKey = DefaultAuthKey
 	}
 	if c.APIKey == "" {
-		c.APIKey = defaultAPIKey
+		c.APIKey = DefaultAPIKey
 	}
 	if c.Region == "" {
-		c.Region = defaultRegion
+		c.Region = DefaultRegion
 	}
 	if c.MaxUploadBytes <= 0 {
-		c.MaxUploadBytes = defaultMaxUpload
+		c.MaxUploadBytes = DefaultMaxUploadBytes
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -116,13 +124,13 @@ func (c Config) withDefaults() Config {
 		c.PingInterval = defaultPing
 	}
 	if c.RateLimits.Core <= 0 {
-		c.RateLimits.Core = 10000
+		c.RateLimits.Core = DefaultRateLimitCore
 	}
 	if c.RateLimits.Standard <= 0 {
-		c.RateLimits.Standard = 20000
+		c.RateLimits.Standard = DefaultRateLimitStandard
 	}
 	if c.RateLimits.MessagesPerUser <= 0 {
-		c.RateLimits.MessagesPerUser = 30
+		c.RateLimits.MessagesPerUser = DefaultRateLimitMessagesPerUser
 	}
 	return c
 }
