@@ -165,7 +165,7 @@ func (c *Client) messageFromFrame(body json.RawMessage) Message {
 	msg, err := decodeMessage(body)
 	if err != nil {
 		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
-		msg = &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), body...)}}
+		msg = unreadableMessage(body)
 	}
 	return msg
 }
@@ -176,7 +176,7 @@ func (c *Client) scannedMessage(body json.RawMessage, w *fastMessage) Message {
 	msg, err := decodeScanned(body, w)
 	if err != nil {
 		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
-		msg = &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), body...)}}
+		msg = unreadableMessage(body)
 	}
 	return msg
 }

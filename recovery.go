@@ -179,17 +179,26 @@ func decodeMessageList(data json.RawMessage) ([]Message, error) {
 	for _, r := range raws {
 		m, err := decodeMessage(r)
 		if err != nil {
-			m = &UnknownMessage{BaseMessage: BaseMessage{Raw: r}}
-			var w struct {
-				ID wire.Int `json:"id"`
-			}
-			if json.Unmarshal(r, &w) == nil {
-				m.Base().ID = int64(w.ID)
-			}
+			m = unreadableMessage(r)
 		}
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// unreadableMessage is the *UnknownMessage delivered for a message that
+// cannot be decoded (never dropped). It keeps its id when that much can be
+// read, so that it is deduplicated and advances the resume position like any
+// other message, whether it came live or through recovery.
+func unreadableMessage(raw json.RawMessage) *UnknownMessage {
+	m := &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), raw...)}}
+	var w struct {
+		ID wire.Int `json:"id"`
+	}
+	if json.Unmarshal(raw, &w) == nil {
+		m.ID = int64(w.ID)
+	}
+	return m
 }
 
 func (c *Client) resyncRequired(err error) {

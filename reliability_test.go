@@ -357,3 +357,25 @@ func TestResendingTheSameMessageKeepsOneCopy(t *testing.T) {
 	}
 	require.Equal(t, 1, n, "one copy stored")
 }
+
+// A message that cannot be decoded but whose id can is delivered raw once,
+// however often it comes, and advances the resume position, live as through
+// recovery.
+func TestUnreadableMessageWithAnIDIsDeliveredOnce(t *testing.T) {
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2")
+	unknown := newEvents[*cometchat.UnknownMessage]()
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add, OnUnknownMessageReceived: unknown.add})
+	frame := []byte(`{"type":"message","body":{"id":"987654","sentAt":"not a time","category":"message","type":"text","sender":"superhero1","receiver":"superhero2","receiverType":"user","data":{"text":"?"}}}`)
+	require.Equal(t, 1, srv.PushFrame("superhero2", frame))
+	require.Equal(t, 1, srv.PushFrame("superhero2", frame))
+	m := unknown.next(t)
+	require.Equal(t, int64(987654), m.ID)
+	require.Contains(t, string(m.Raw), `"not a time"`)
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "after")
+	require.Equal(t, "after", got.next(t).Text)
+	unknown.none(t) // the second copy was not delivered
+	require.Equal(t, int64(987654), b.LastDeliveredMessageID(), "the position followed it")
+}
