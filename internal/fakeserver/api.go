@@ -259,7 +259,8 @@ func (s *Server) Members(guid string) []Member {
 	return out
 }
 
-// Block makes blocker block blocked.
+// Block makes blocker block blocked, as POST blockedusers does (blocking
+// again keeps the original block time).
 func (s *Server) Block(blocker, blocked string) error {
 	blocker, blocked = normID(blocker), normID(blocked)
 	s.mu.Lock()
@@ -272,10 +273,7 @@ func (s *Server) Block(blocker, blocked string) error {
 	if blocker == blocked {
 		return errCannotBlockSelf()
 	}
-	if s.st.blocks[blocker] == nil {
-		s.st.blocks[blocker] = map[string]blockRec{}
-	}
-	s.st.blocks[blocker][blocked] = blockRec{at: s.now(), seq: s.st.nextSeq()}
+	s.st.block(blocker, blocked, s.now())
 	return nil
 }
 

@@ -244,12 +244,7 @@ func (s *Server) changeBlocks(rc *reqCtx, block bool) ([]byte, error) {
 		case s.st.user(uid) == nil:
 			res[uid] = failure(errUIDNotFound(uid))
 		case block:
-			if s.st.blocks[rc.uid] == nil {
-				s.st.blocks[rc.uid] = map[string]blockRec{}
-			}
-			if _, ok := s.st.blocks[rc.uid][uid]; !ok {
-				s.st.blocks[rc.uid][uid] = blockRec{at: s.now(), seq: s.st.nextSeq()}
-			}
+			s.st.block(rc.uid, uid, s.now())
 			res[uid] = uidResult{Success: true, Message: "The user " + uid + " has been blocked successfully."}
 		default:
 			delete(s.st.blocks[rc.uid], uid)

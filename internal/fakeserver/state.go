@@ -315,6 +315,17 @@ func (st *state) blocked(a, b string) bool {
 // blockedEither reports whether a and b blocked each other in any direction.
 func (st *state) blockedEither(a, b string) bool { return st.blocked(a, b) || st.blocked(b, a) }
 
+// block records that blocker blocked blocked; blocking again keeps the
+// original time (as CometChat does: blockedAt does not move).
+func (st *state) block(blocker, blocked string, now int64) {
+	if st.blocks[blocker] == nil {
+		st.blocks[blocker] = map[string]blockRec{}
+	}
+	if _, ok := st.blocks[blocker][blocked]; !ok {
+		st.blocks[blocker][blocked] = blockRec{at: now, seq: st.nextSeq()}
+	}
+}
+
 func (st *state) isFriend(a, b string) bool { return st.friends[a][b] }
 
 func (st *state) userConv(uid, convID string) *userConv {
