@@ -181,7 +181,10 @@ func WithSource(resource, platform, language string) Option {
 }
 
 // WithHTTPClient sets the HTTP client for REST calls. Its transport's TLS
-// settings do not affect the websocket; use WithTLSConfig for both.
+// settings do not affect the websocket; use WithTLSConfig for both. The
+// client uses a copy of hc whose redirect policy refuses redirects to another
+// host or from https to http (the call fails with CodeRedirectRefused), so
+// that credentials reach only the configured hosts; hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
 // WithTLSConfig sets the TLS configuration of REST calls and the websocket,
@@ -313,6 +316,9 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 		tr.MaxIdleConnsPerHost = 16
 		hc = &http.Client{Transport: tr, Timeout: 60 * time.Second}
 	}
+	// Credentials travel in headers; never let a redirect carry them to
+	// another host or to plain http (a copy: the caller's client is kept).
+	hc = rest.GuardRedirects(hc)
 	dialer := &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment,
 		ReadBufferSize: 4096, WriteBufferSize: 4096, WriteBufferPool: wsWriteBuffers}
 	if o.tlsConfig != nil {

@@ -73,6 +73,7 @@ const (
 	CodeNoWebsocketConnection   = "NO_WEBSOCKET_CONNECTION"
 	CodeReceiptsBlocked         = "RECEIPTS_TEMPORARILY_BLOCKED"
 	CodeFailedToFetch           = rest.CodeFailedToFetch
+	CodeRedirectRefused         = rest.CodeRedirectRefused
 	CodeInvalidReceiverType     = "INVALID_RECEIVER_TYPE"
 	CodeInvalidMessage          = "INVALID_MESSAGE"
 	CodeWebsocketAuthRejected   = "WEBSOCKET_AUTH_REJECTED"

@@ -223,6 +223,10 @@ func (c *Caller) once(ctx context.Context, r *Request, payload []byte) (*Respons
 		if ctx.Err() != nil {
 			return nil, &APIError{Code: CodeFailedToFetch, Message: "the request was cancelled", Cause: ctx.Err()}
 		}
+		if errors.Is(err, errRedirectRefused) {
+			return nil, &APIError{Code: CodeRedirectRefused,
+				Message: "the server redirected the request to another host or to plain http; credentials are never sent there"}
+		}
 		return nil, &APIError{Code: CodeFailedToFetch, Message: "there is an issue with the API request", Cause: scrubURLError(err)}
 	}
 	defer func() { _ = resp.Body.Close() }()
