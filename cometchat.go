@@ -264,6 +264,9 @@ type Client struct {
 	anchored  bool
 	posUID    string
 	seen      boundedSet[int64] // message ids already delivered
+	// ended is why the session ended by itself (the server stopped
+	// accepting its auth token); cleared by the next login or logout.
+	ended error
 }
 
 // New creates a client for an app (Cordova: CometChat.init). It does no I/O.
@@ -488,7 +491,7 @@ func (c *Client) clientCall(ctx context.Context, r *rest.Request) (*rest.Respons
 		c.mu.Unlock()
 		if same {
 			c.log.Warn("cometchat: the server no longer knows the auth token; logging out locally")
-			c.localLogout(true)
+			c.endSession(token, err)
 		}
 	}
 	return resp, err
@@ -708,6 +711,7 @@ func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 		c.position, c.anchored, c.seen = 0, false, newBoundedSet[int64](seenCapacity)
 	}
 	c.posUID = u.UID
+	c.ended = nil
 	c.user, c.authToken, c.jwt, c.server = u, token, string(me.JWT), settings
 	c.rememberLocked(token)
 	c.rememberLocked(string(me.JWT))
@@ -756,25 +760,37 @@ func (c *Client) Logout(ctx context.Context) error {
 func (c *Client) localLogout(fire bool) {
 	c.mu.Lock()
 	conn := c.conn
-	hadUser := c.user != nil
 	c.conn = nil
-	c.user, c.authToken, c.jwt, c.server = nil, "", "", nil
-	c.typing = map[string]string{}
-	c.stopCallTimerLocked()
-	c.calls = callState{}
+	hadUser := c.clearSessionLocked()
 	c.mu.Unlock()
 	if fire && hadUser {
-		c.disp.push(func() {
-			for _, l := range c.ls.login.snapshot() {
-				if l.LogoutSuccess != nil {
-					c.disp.guard(l.LogoutSuccess)
-				}
-			}
-		})
+		c.fireLogout()
 	}
 	if conn != nil {
 		conn.Stop()
 	}
+}
+
+// clearSessionLocked forgets the logged-in user and everything that belongs
+// to the session, except the socket (the caller decides how it ends). It
+// reports whether a user was logged in.
+func (c *Client) clearSessionLocked() bool {
+	hadUser := c.user != nil
+	c.user, c.authToken, c.jwt, c.server, c.ended = nil, "", "", nil, nil
+	c.typing = map[string]string{}
+	c.stopCallTimerLocked()
+	c.calls = callState{}
+	return hadUser
+}
+
+func (c *Client) fireLogout() {
+	c.disp.push(func() {
+		for _, l := range c.ls.login.snapshot() {
+			if l.LogoutSuccess != nil {
+				c.disp.guard(l.LogoutSuccess)
+			}
+		}
+	})
 }
 
 // Close stops the client: socket, timers and goroutines. It makes no server
@@ -830,11 +846,13 @@ func (c *Client) Disconnect() error {
 // socket's credentials.
 func (c *Client) WaitConnected(ctx context.Context) error {
 	c.mu.Lock()
-	conn, closed, logged := c.conn, c.closed, c.user != nil
+	conn, closed, logged, ended := c.conn, c.closed, c.user != nil, c.ended
 	c.mu.Unlock()
 	switch {
 	case closed:
 		return ErrClosed
+	case !logged && ended != nil:
+		return ended
 	case !logged:
 		return errorf(CodeNotLoggedIn, "log in first")
 	case conn == nil:
@@ -844,7 +862,13 @@ func (c *Client) WaitConnected(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return &Error{Code: CodeNoWebsocketConnection, Message: "not connected before the context ended", Err: ctx.Err()}
 		}
-		return fromRealtime(err)
+		c.mu.Lock()
+		ended = c.ended
+		c.mu.Unlock()
+		if ended != nil {
+			return ended // the socket was stopped because the session ended
+		}
+		return c.realtimeErr(err)
 	}
 	return nil
 }
@@ -869,15 +893,15 @@ type ConnectionState struct {
 // ConnectionState returns the status, the last error and the next retry delay.
 func (c *Client) ConnectionState() ConnectionState {
 	c.mu.Lock()
-	conn, st := c.conn, c.status
+	conn, st, ended := c.conn, c.status, c.ended
 	c.mu.Unlock()
 	if conn == nil {
-		return ConnectionState{Status: st}
+		return ConnectionState{Status: st, Err: ended}
 	}
 	snap := conn.State()
 	var err error
 	if snap.Err != nil {
-		err = fromRealtime(snap.Err)
+		err = c.realtimeErr(snap.Err)
 	}
 	return ConnectionState{Status: st, Err: err, RetryIn: snap.RetryIn}
 }
@@ -915,6 +939,7 @@ func (c *Client) startSocket() error {
 		BeforeDial:      c.anchorPosition,
 		OnAuthenticated: func(ctx context.Context) { c.recoverMissed(ctx, gen) },
 		OnEvent:         func(ev realtime.Event) { c.onConnEvent(gen, ev) },
+		OnAuthRejected:  func(ctx context.Context, ae *realtime.AuthError) error { return c.renewJWT(ctx, gen, ae) },
 		Logger:          c.log,
 	})
 	c.conn = conn
@@ -993,7 +1018,7 @@ func (c *Client) onConnEvent(gen int, ev realtime.Event) {
 	c.status = st
 	c.mu.Unlock()
 	if ev.Final && ev.Err != nil && !errors.Is(ev.Err, realtime.ErrStopped) {
-		c.log.Warn("cometchat: socket stopped", "err", fromRealtime(ev.Err))
+		c.log.Warn("cometchat: socket stopped", "err", c.realtimeErr(ev.Err))
 	}
 	if prev == st {
 		return
@@ -1031,5 +1056,5 @@ func (c *Client) sendFrame(ctx context.Context, f outFrame) error {
 	if err != nil {
 		return fmt.Errorf("cometchat: encode frame: %w", err)
 	}
-	return fromRealtime(conn.Send(ctx, b))
+	return c.realtimeErr(conn.Send(ctx, b))
 }

@@ -172,9 +172,12 @@ func fromREST(err error) error {
 }
 
 func fromRealtime(err error) error {
+	var e *Error
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &e):
+		return err // the session's own verdict (renewJWT), already scrubbed
 	case errors.Is(err, realtime.ErrNotConnected):
 		return &Error{Code: CodeNoWebsocketConnection, Message: "the websocket is not connected"}
 	case errors.Is(err, realtime.ErrStopped):
@@ -182,7 +185,11 @@ func fromRealtime(err error) error {
 	}
 	var ae *realtime.AuthError
 	if errors.As(err, &ae) {
-		return &Error{Code: CodeWebsocketAuthRejected, Message: "the server rejected the websocket credentials (code " + ae.Code + ")", Err: err}
+		msg := "the server rejected the websocket credentials (code " + ae.Code + ")"
+		if ae.Message != "" {
+			msg += ": " + ae.Message // the caller scrubs secrets the server echoed
+		}
+		return &Error{Code: CodeWebsocketAuthRejected, Message: msg, Err: err}
 	}
 	return &Error{Code: CodeNoWebsocketConnection, Message: "websocket failure", Err: err}
 }

@@ -320,3 +320,23 @@ func connEvents(c *cometchat.Client) *events[string] {
 	})
 	return ev
 }
+
+// testClock is a settable time source for fakeserver.Config.Now; it starts
+// at the real time so that the certificates and JWTs it stamps look current.
+type testClock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+// advance moves the clock forward by d.
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off += d
+}

@@ -115,24 +115,6 @@ func TestHalfOpenSocketIsDetectedAndReplaced(t *testing.T) {
 	require.Equal(t, "into the void", got.next(t).Text, "the frame the half-open socket swallowed is recovered")
 }
 
-func TestRejectedSocketAuthStopsReconnecting(t *testing.T) {
-	t.Parallel()
-	srv := startServer(t)
-	b := loggedIn(t, srv, "superhero2", fastRedial)
-	conn := connEvents(b)
-	srv.FailAuth("superhero2", 1)
-	srv.DropSockets("superhero2")
-	require.Equal(t, "disconnected", conn.next(t))
-	require.Equal(t, "connecting", conn.next(t))
-	require.Equal(t, "disconnected", conn.next(t))
-	err := b.WaitConnected(ctxT(t))
-	require.ErrorIs(t, err, cometchat.ErrWebsocketAuthRejected)
-	require.Equal(t, cometchat.StatusDisconnected, b.ConnectionStatus())
-	// Connect tries again.
-	require.NoError(t, b.Disconnect())
-	require.NoError(t, b.Connect(ctxT(t)))
-}
-
 func TestMalformedAndUnknownFrames(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)

@@ -65,11 +65,13 @@ var ErrNotConnected = errors.New("realtime: not connected")
 // ErrStopped is returned by Send after Stop.
 var ErrStopped = errors.New("realtime: stopped")
 
-// AuthError is the server's refusal of the auth frame.
+// AuthError is the server's refusal of the auth frame. Its Error text holds
+// the code only: the server's Message may echo the credential it refused, so
+// whoever shows it must scrub it first.
 type AuthError struct{ Code, Message string }
 
 func (e *AuthError) Error() string {
-	return fmt.Sprintf("realtime: authentication rejected (code %q): %s", e.Code, e.Message)
+	return fmt.Sprintf("realtime: authentication rejected (code %q)", e.Code)
 }
 
 // Config configures a Conn. Zero durations mean the protocol defaults.
@@ -100,6 +102,13 @@ type Config struct {
 	OnAuthenticated func(ctx context.Context)
 	// OnEvent reports state changes. It must not block for long.
 	OnEvent func(Event)
+	// OnAuthRejected runs on the connection's goroutine when the server
+	// refuses the auth frame, typically because the credential expired: it
+	// may renew the credential that Auth sends. When it returns nil the loop
+	// redials after the usual backoff; when it returns an error, or when it is
+	// nil, the loop stops for good with that error (or the *AuthError). ctx
+	// ends with Stop.
+	OnAuthRejected func(ctx context.Context, err *AuthError) error
 	Logger  *slog.Logger
 }
 
@@ -319,9 +328,18 @@ func (c *Conn) run() {
 		}
 		var ae *AuthError
 		if errors.As(err, &ae) {
-			c.cfg.Logger.Warn("cometchat: websocket authentication rejected; not reconnecting", "code", ae.Code)
-			c.setState(Event{State: StateDisconnected, Err: err, Final: true})
-			return
+			if c.cfg.OnAuthRejected == nil {
+				c.cfg.Logger.Warn("cometchat: websocket authentication rejected; not reconnecting", "code", ae.Code)
+				c.setState(Event{State: StateDisconnected, Err: err, Final: true})
+				return
+			}
+			if ferr := c.cfg.OnAuthRejected(c.stopCtx, ae); ferr != nil {
+				// ferr is the verdict even if the hook also stopped the Conn.
+				c.cfg.Logger.Warn("cometchat: websocket authentication rejected and the credential cannot be renewed; not reconnecting", "code", ae.Code)
+				c.setState(Event{State: StateDisconnected, Err: ferr, Final: true})
+				return
+			}
+			c.cfg.Logger.Info("cometchat: websocket authentication rejected; credential renewed, redialling", "code", ae.Code)
 		}
 		if healthy {
 			b.Reset()
