@@ -109,7 +109,7 @@ type Config struct {
 	// nil, the loop stops for good with that error (or the *AuthError). ctx
 	// ends with Stop.
 	OnAuthRejected func(ctx context.Context, err *AuthError) error
-	Logger  *slog.Logger
+	Logger         *slog.Logger
 }
 
 // DefaultBackOff is the default redial policy.
