@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
+	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
 
 var (
@@ -23,11 +24,14 @@ var (
 )
 
 // TestSoak streams sequence-numbered messages from two senders to two users
-// and a group while the server drops sockets, half-opens them and restarts;
-// every receiver must get every message exactly once, in order per
-// conversation. go test -run TestSoak -soak.faults=1000 for the long run.
+// and a group while the server drops sockets, half-opens them and restarts,
+// and its clock jumps a day ahead now and then (so that every JWT has expired
+// at the next reconnect); every receiver must get every message exactly once,
+// in order per conversation. go test -run TestSoak -soak.faults=10000 for the
+// long run.
 func TestSoak(t *testing.T) {
-	srv := startServer(t)
+	clock := &testClock{}
+	srv := startServer(t, fakeserver.Config{Now: clock.Now})
 	quick := cometchat.WithReconnectBackOff(func() backoff.BackOff { return backoff.NewConstantBackOff(5 * time.Millisecond) })
 	keepAlive := cometchat.WithKeepAlive(40*time.Millisecond, 80*time.Millisecond)
 	senders := []*cometchat.Client{loggedIn(t, srv, "superhero1"), loggedIn(t, srv, "superhero2")}
@@ -101,10 +105,14 @@ func TestSoak(t *testing.T) {
 		}()
 	}
 
-	faults := 0
+	faults, days := 0, 0
 	for faults < *soakFaults && ctx.Err() == nil {
 		uid := receiverUIDs[faults%2]
 		var hit int
+		if faults%100 == 37 {
+			clock.advance(24*time.Hour + time.Minute)
+			days++
+		}
 		switch {
 		case faults%50 == 49:
 			require.NoError(t, srv.Restart())
@@ -127,7 +135,8 @@ func TestSoak(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	require.GreaterOrEqual(t, faults, *soakFaults, "faults injected before the deadline")
-	t.Logf("%d faults, %d messages per sender and conversation, %d sends repeated by the application", faults, sent[0], resends.Load())
+	t.Logf("%d faults, %d clock jumps of a day, %d messages per sender and conversation, %d sends repeated by the application",
+		faults, days, sent[0], resends.Load())
 
 	// A last numbered message per conversation: in-order delivery means that
 	// when it arrives, everything before it has arrived once.
