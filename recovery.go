@@ -129,9 +129,7 @@ func (c *Client) anchorPosition(ctx context.Context) {
 }
 
 func (c *Client) newestMessageID(ctx context.Context) (int64, error) {
-	resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodGet, Path: "messages", Query: []rest.KV{
-		{Key: "per_page", Value: "1"}, {Key: "affix", Value: "prepend"},
-	}})
+	resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodGet, Path: "messages", Query: recoveryQuery(1, "prepend", 0)})
 	if err != nil {
 		return 0, err
 	}
@@ -149,9 +147,7 @@ func (c *Client) newestMessageID(ctx context.Context) (int64, error) {
 func (c *Client) fetchAfter(ctx context.Context, id int64) ([]Message, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodGet, Path: "messages", Query: []rest.KV{
-			{Key: "per_page", Value: "100"}, {Key: "affix", Value: "append"}, {Key: "id", Value: strconv.FormatInt(id, 10)},
-		}})
+		resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodGet, Path: "messages", Query: recoveryQuery(100, "append", id)})
 		if err == nil {
 			return decodeMessageList(resp.Data)
 		}
@@ -168,6 +164,20 @@ func (c *Client) fetchAfter(ctx context.Context, id int64) ([]Message, error) {
 		}
 	}
 	return nil, lastErr
+}
+
+// recoveryQuery asks for the user's messages the way MessagesRequest does
+// (the same keys, in the same order): in particular it hides one-to-one
+// messages from blocked users, which the live stream never pushes either, so
+// that recovery hands over exactly what the socket would have.
+func recoveryQuery(perPage int, affix string, after int64) []rest.KV {
+	q := []rest.KV{{Key: "per_page", Value: strconv.Itoa(perPage)}, {Key: "affix", Value: affix},
+		{Key: "hideMessagesFromBlockedUsers", Value: "1"}, {Key: "unread", Value: "0"}, {Key: "withTags", Value: "0"},
+		{Key: "hideDeleted", Value: "0"}}
+	if after > 0 {
+		q = append(q, rest.KV{Key: "id", Value: strconv.FormatInt(after, 10)})
+	}
+	return q
 }
 
 func decodeMessageList(data json.RawMessage) ([]Message, error) {

@@ -361,3 +361,37 @@ func TestUnreadableMessageWithAnIDIsDeliveredOnce(t *testing.T) {
 	unknown.none(t) // the second copy was not delivered
 	require.Equal(t, int64(987654), b.LastDeliveredMessageID(), "the position followed it")
 }
+
+// Recovery hands over what the live stream would have, no more: one-to-one
+// messages from a user the receiver blocked are neither pushed nor recovered,
+// while the group's messages are both.
+func TestRecoveryHidesMessagesFromBlockedUsers(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	ctx := ctxT(t)
+	blocked := loggedIn(t, srv, "superhero3")
+	friend := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2", fastRedial)
+	_, err := b.BlockUsers(ctx, "superhero3")
+	require.NoError(t, err)
+	got := newEvents[*cometchat.TextMessage]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	conn := connEvents(b)
+
+	sendTexts(t, blocked, "superhero2", cometchat.ReceiverTypeUser, "live from blocked")
+	sendTexts(t, friend, "superhero2", cometchat.ReceiverTypeUser, "live from friend")
+	require.Equal(t, "live from friend", got.next(t).Text, "live pushes from the blocked user are hidden")
+
+	srv.RefuseSockets(time.Hour)
+	require.Equal(t, 1, srv.DropSockets("superhero2"))
+	require.Equal(t, "disconnected", conn.next(t))
+	require.Equal(t, "connecting", conn.next(t))
+	sendTexts(t, blocked, "superhero2", cometchat.ReceiverTypeUser, "missed from blocked")
+	sendTexts(t, blocked, "supergroup", cometchat.ReceiverTypeGroup, "missed group from blocked")
+	sendTexts(t, friend, "superhero2", cometchat.ReceiverTypeUser, "missed from friend")
+	srv.RefuseSockets(0)
+	require.Equal(t, "connected", conn.next(t))
+	sendTexts(t, friend, "superhero2", cometchat.ReceiverTypeUser, "live again")
+	require.Equal(t, []string{"missed group from blocked", "missed from friend", "live again"}, texts(t, got, 3))
+	got.none(t)
+}

@@ -115,7 +115,9 @@ func (s *Server) candidatesLocked(uid string, sc historyScope, f messageFilter) 
 		if f.hideReplies && m.parentID != 0 {
 			continue
 		}
-		if f.hideBlocked && m.sender != uid && s.st.blocked(uid, m.sender) {
+		// As live pushes: one-to-one messages from a blocked user are hidden,
+		// group traffic is not affected.
+		if f.hideBlocked && m.receiverType != "group" && m.sender != uid && s.st.blocked(uid, m.sender) {
 			continue
 		}
 		if f.unread && !s.isUnreadLocked(uid, m) {

@@ -3,6 +3,7 @@ package fakeserver_test
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,6 +288,14 @@ func TestBlockedUsers(t *testing.T) {
 	msgs, _ = h.list(as, "users/superhero2/messages?per_page=10&affix=prepend&hideMessagesFromBlockedUsers=0")
 	if ids(msgs) != m.ID {
 		t.Fatalf("stored: %s", ids(msgs))
+	}
+	// group traffic is not affected, as with live pushes: the blocker's
+	// recovery (GET messages, hidden) gets the group message, not the 1:1 one
+	g := h.sendText(bs, "group", "supergroup", "to the group")
+	a.waitFor("the group message", isMessage("to the group"))
+	msgs, _ = h.list(as, "messages?per_page=10&affix=append&hideMessagesFromBlockedUsers=1&id="+m.ID)
+	if got := ids(msgs); !strings.HasSuffix(got, g.ID) || strings.Contains(","+got+",", ","+m.ID+",") {
+		t.Fatalf("after the hidden message: %s, want the group message %s and not %s", got, g.ID, m.ID)
 	}
 	// typing is not relayed between them
 	a.send(outFrame{AppID: testApp, Receiver: "superhero2", ReceiverType: "user", DeviceID: as.session, Type: "typing_indicator",
