@@ -106,6 +106,8 @@ func TestGroupModeratorDeletesAMembersMessage(t *testing.T) {
 	require.Equal(t, m.ID, deleted.next(t).Base().ID)
 }
 
+// Hiding messages from blocked users concerns one-to-one conversations, as
+// live pushes do: group traffic is not affected.
 func TestUnreadCountsHideBlockedUsers(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
@@ -113,27 +115,34 @@ func TestUnreadCountsHideBlockedUsers(t *testing.T) {
 	c := loggedIn(t, srv, "superhero3")
 	b := loggedIn(t, srv, "superhero2")
 	ctx := ctxT(t)
-	sendTexts(t, a, "supergroup", cometchat.ReceiverTypeGroup, "from a")
-	sendTexts(t, c, "supergroup", cometchat.ReceiverTypeGroup, "from c 1", "from c 2")
+	sendTexts(t, c, "superhero2", cometchat.ReceiverTypeUser, "from c 1", "from c 2")
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "from a")
+	sendTexts(t, c, "supergroup", cometchat.ReceiverTypeGroup, "from c in the group")
 	_, err := b.BlockUsers(ctx, "superhero3")
 	require.NoError(t, err)
-	all, err := b.UnreadMessageCountForGroup(ctx, "supergroup", false)
+	all, err := b.UnreadMessageCountForAllUsers(ctx, false)
 	require.NoError(t, err)
-	require.Equal(t, 3, all)
-	visible, err := b.UnreadMessageCountForGroup(ctx, "supergroup", true)
+	require.Equal(t, map[string]int{"superhero1": 1, "superhero3": 2}, all)
+	visible, err := b.UnreadMessageCountForAllUsers(ctx, true)
 	require.NoError(t, err)
-	require.Equal(t, 1, visible, "messages of a blocked user are not counted when hidden")
+	require.Equal(t, map[string]int{"superhero1": 1}, visible, "one-to-one messages of a blocked user are not counted when hidden")
+	inGroup, err := b.UnreadMessageCountForGroup(ctx, "supergroup", true)
+	require.NoError(t, err)
+	require.Equal(t, 1, inGroup, "the group's messages are counted")
 
 	// The same filter on history, combined with a type filter and paging.
-	req, err := b.NewMessagesRequestBuilder().SetGUID("supergroup").SetLimit(1).
+	req, err := b.NewMessagesRequestBuilder().SetUID("superhero3").SetLimit(1).
+		HideMessagesFromBlockedUsers(true).SetCategories(cometchat.CategoryMessage).SetTypes(cometchat.MessageTypeText).Build()
+	require.NoError(t, err)
+	require.Empty(t, collect(t, req.AllPrevious(ctx)), "the blocked user's conversation is hidden")
+	req, err = b.NewMessagesRequestBuilder().SetGUID("supergroup").SetLimit(1).
 		HideMessagesFromBlockedUsers(true).SetCategories(cometchat.CategoryMessage).SetTypes(cometchat.MessageTypeText).Build()
 	require.NoError(t, err)
 	var texts []string
-	for m, err := range req.AllPrevious(ctx) {
-		require.NoError(t, err)
+	for _, m := range collect(t, req.AllPrevious(ctx)) {
 		texts = append(texts, m.(*cometchat.TextMessage).Text)
 	}
-	require.Equal(t, []string{"from a"}, texts)
+	require.Equal(t, []string{"from c in the group"}, texts)
 }
 
 func TestGroupCallCancelledAndUnanswered(t *testing.T) {
