@@ -97,10 +97,6 @@ func (c *Client) SendMediaMessage(ctx context.Context, m *MediaMessage) (*MediaM
 			return nil, errorf(CodeInvalidMessage, "attachment %d needs extension, mimeType, name and url", i)
 		}
 	}
-	if m.MUID == "" {
-		m.MUID = newMUID()
-	}
-	c.noteOwnMUID(m.MUID)
 	// Open path-backed files before any I/O so that a missing file is a
 	// clear error.
 	files := make([]MediaFile, len(m.Files))
@@ -132,6 +128,19 @@ func (c *Client) SendMediaMessage(ctx context.Context, m *MediaMessage) (*MediaM
 	if err != nil {
 		return nil, fmt.Errorf("cometchat: encode media data: %w", err)
 	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	m.assignMUID(fingerprint(m.ParentMessageID, struct {
+		Receiver     string
+		ReceiverType ReceiverType
+		Type         MessageType
+		Tags         []string
+		Data         json.RawMessage
+		Files        []string
+	}{m.ReceiverID, m.ReceiverType, m.Type, m.Tags, dataJSON, names}))
+	c.noteOwnMUID(m.MUID)
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {

@@ -64,7 +64,9 @@ type Message interface {
 // BaseMessage holds the fields every message has (Cordova: BaseMessage).
 // Timestamps are Unix seconds.
 type BaseMessage struct {
-	ID              int64
+	ID int64
+	// MUID is the client message id the server deduplicates retried sends
+	// by. Sending a message fills it in when empty; see SendMessage.
 	MUID            string
 	ConversationID  string
 	ParentMessageID int64
@@ -90,6 +92,9 @@ type BaseMessage struct {
 	Tags            []string
 	// Raw is the message exactly as the server sent it.
 	Raw json.RawMessage
+	// sentAs is the fingerprint of the content this value was last sent
+	// with under MUID (0: never sent by this SDK).
+	sentAs uint64
 }
 
 // Base returns the common fields.
@@ -622,11 +627,12 @@ func (c *Client) SendMessage(ctx context.Context, m *TextMessage) (*TextMessage,
 	if blank(m.Text) {
 		return nil, errorf(CodeInvalidMessage, "the text of a text message must not be blank")
 	}
-	if m.MUID == "" {
-		m.MUID = newMUID()
-	}
+	body := textBodyOf(m)
+	body.MUID = ""
+	m.assignMUID(fingerprint(m.ParentMessageID, body))
+	body.MUID = m.MUID
 	c.noteOwnMUID(m.MUID)
-	out, err := c.postMessage(ctx, m.ParentMessageID, textBodyOf(m))
+	out, err := c.postMessage(ctx, m.ParentMessageID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -654,13 +660,12 @@ func (c *Client) SendCustomMessage(ctx context.Context, m *CustomMessage) (*Cust
 	if m.Type == "" {
 		return nil, errorf(CodeInvalidMessage, "a custom message needs a type")
 	}
-	if m.MUID == "" {
-		m.MUID = newMUID()
-	}
-	c.noteOwnMUID(m.MUID)
-	body := customBody{MUID: m.MUID, Type: m.Type, ReceiverType: m.ReceiverType, Category: m.Category,
+	body := customBody{Type: m.Type, ReceiverType: m.ReceiverType, Category: m.Category,
 		Data: customData{CustomData: m.CustomData, Metadata: m.Metadata, SubType: m.SubType}, Receiver: m.ReceiverID,
 		SubType: m.SubType, Tags: m.Tags}
+	m.assignMUID(fingerprint(m.ParentMessageID, body))
+	body.MUID = m.MUID
+	c.noteOwnMUID(m.MUID)
 	out, err := c.postMessage(ctx, m.ParentMessageID, body)
 	if err != nil {
 		return nil, err

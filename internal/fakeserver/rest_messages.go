@@ -3,8 +3,10 @@ package fakeserver
 import (
 	"bytes"
 	"encoding/json"
+	"hash/fnv"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -148,12 +150,19 @@ func (s *Server) sendMessage(rc *reqCtx, parentID string) ([]byte, error) {
 	return dataReply(s.renderMessage(m, rc.uid)), nil
 }
 
-// createMessageLocked stores and pushes a message from sender; a repeated
-// (sender, muid) returns the stored message instead (decision 24).
+// createMessageLocked stores and pushes a message from sender. A true retry
+// — the same sender and muid with the same receiver, category, type, thread,
+// data and files — returns the stored message instead (decision 24); a muid
+// reused for a different message is stored as the new message it is.
 func (s *Server) createMessageLocked(sender, origin string, in messageInput, parent *msgRec, files []upload,
 	r *http.Request) (*msgRec, *apiError) {
+	var parentID int64
+	if parent != nil {
+		parentID = parent.id
+	}
+	key := sendKey(in, parentID, files)
 	if in.muid != "" {
-		if m := s.st.byMuid[sender+"\x00"+in.muid]; m != nil {
+		if m := s.st.byMuid[sender+"\x00"+in.muid]; m != nil && m.sendKey == key {
 			return m, nil
 		}
 	}
@@ -185,7 +194,7 @@ func (s *Server) createMessageLocked(sender, origin string, in messageInput, par
 		return nil, e
 	}
 	now := s.now()
-	m := &msgRec{muid: in.muid, convID: convID, sender: sender, receiver: in.receiver, receiverType: in.receiverType,
+	m := &msgRec{muid: in.muid, sendKey: key, convID: convID, sender: sender, receiver: in.receiver, receiverType: in.receiverType,
 		category: in.category, typ: in.typ, data: in.data, tags: in.tags, sentAt: now, updatedAt: now}
 	if parent != nil {
 		m.parentID = parent.id
@@ -357,4 +366,23 @@ func (s *Server) messageActionLocked(m *msgRec, actor, action, origin string) *m
 	s.st.addMessage(act)
 	s.pushMessageLocked(act, origin, s.audienceLocked(m))
 	return act
+}
+
+// sendKey fingerprints what a send request asks for besides its muid, so that
+// only a true retry is answered with the stored message.
+func sendKey(in messageInput, parent int64, files []upload) uint64 {
+	h := fnv.New64a()
+	for _, f := range []string{in.receiver, in.receiverType, in.category, in.typ, strconv.FormatInt(parent, 10), strings.Join(in.tags, ",")} {
+		_, _ = h.Write([]byte(f))
+		_, _ = h.Write([]byte{0})
+	}
+	data, _ := json.Marshal(in.data) // map keys sorted: a stable form
+	_, _ = h.Write(data)
+	for _, f := range files {
+		_, _ = h.Write([]byte{0})
+		_, _ = h.Write([]byte(f.name))
+		_, _ = h.Write([]byte{0})
+		_, _ = h.Write(f.data)
+	}
+	return h.Sum64()
 }

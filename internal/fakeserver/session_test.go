@@ -221,12 +221,25 @@ func TestSendMessageShapes(t *testing.T) {
 		len(c.Tags) != 1 || c.ConversationID != "group_supergroup" || c.Data.Entities.Receiver.EntityType != "group" {
 		t.Fatalf("custom: %+v", c)
 	}
-	// the same muid from the same sender is not stored twice (decision 24)
+	// a true retry (same sender, muid and content) is not stored twice
+	// (decision 24)
 	var again msgOut
 	ok(t, h.do(req{method: "POST", path: "messages", token: s.token, body: `{"receiver":"supergroup","receiverType":"group",
-		"category":"custom","type":"location","data":{"customData":{"lat":1}},"muid":"m-1"}`}), &again)
+		"category":"custom","type":"location","data":{"customData":{"lat":1,"lng":2},"metadata":{"a":1}},"tags":["t1"],"muid":"m-1"}`}), &again)
 	if again.ID != c.ID || len(h.srv.Messages()) != 2 {
 		t.Fatalf("muid dedupe: %s vs %s, %d messages", again.ID, c.ID, len(h.srv.Messages()))
+	}
+	// the same muid on another message (other data, other receiver) is
+	// stored as the new message it is, never answered with the old one
+	for i, body := range []string{
+		`{"receiver":"supergroup","receiverType":"group","category":"custom","type":"location","data":{"customData":{"lat":1}},"tags":["t1"],"muid":"m-1"}`,
+		`{"receiver":"superhero2","receiverType":"user","category":"custom","type":"location","data":{"customData":{"lat":1,"lng":2},"metadata":{"a":1}},"tags":["t1"],"muid":"m-1"}`,
+	} {
+		var other msgOut
+		ok(t, h.do(req{method: "POST", path: "messages", token: s.token, body: body}), &other)
+		if other.ID == c.ID || len(h.srv.Messages()) != 3+i {
+			t.Fatalf("reused muid %d: answered %s (first %s), %d messages", i, other.ID, c.ID, len(h.srv.Messages()))
+		}
 	}
 	// legacy custom type and the top-level text fallback
 	ok(t, h.do(req{method: "POST", path: "messages", token: s.token,

@@ -90,6 +90,7 @@ const (
 type msgRec struct {
 	id           int64
 	muid         string
+	sendKey      uint64 // what the send asked for besides the muid (sendKey)
 	convID       string
 	sender       string
 	receiver     string
