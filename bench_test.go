@@ -323,7 +323,7 @@ func BenchmarkDispatch(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++
-				_ = c.disp.pushWait(ctx, func() { c.deliver(msg) })
+				_ = c.disp.pushWait(ctx, len(msg.Base().Raw), func() { c.deliver(msg) })
 			}
 			waitCount(b, &n, int64(i*listeners))
 		})

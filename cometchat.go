@@ -162,6 +162,8 @@ type options struct {
 	ping, pong   time.Duration
 	newBackOff   func() backoff.BackOff
 	queueSize    int
+	queueBytes   int64
+	maxFrame     int64
 	callTimeout  time.Duration
 	noAutoBusy   bool
 	recoveryMax  int
@@ -213,6 +215,23 @@ func WithReconnectBackOff(f func() backoff.BackOff) Option {
 // WithDispatchQueueSize bounds the events waiting for listeners (default
 // 10,000). When full, reading from the socket waits and OnSlowConsumer fires.
 func WithDispatchQueueSize(n int) Option { return func(o *options) { o.queueSize = n } }
+
+// DefaultDispatchQueueBytes is the default of WithDispatchQueueBytes.
+const DefaultDispatchQueueBytes = 64 << 20
+
+// WithDispatchQueueBytes bounds the bytes of the frames waiting for listeners
+// (default 64 MiB), besides their number: the queue is full at either bound.
+// A single frame larger than n still passes, alone.
+func WithDispatchQueueBytes(n int64) Option { return func(o *options) { o.queueBytes = n } }
+
+// DefaultMaxFrameBytes is the default of WithMaxFrameBytes.
+const DefaultMaxFrameBytes = realtime.DefaultMaxFrameBytes
+
+// WithMaxFrameBytes bounds one frame received on the socket (default 8 MiB).
+// A larger frame is never read into memory: the client closes that socket,
+// logs a warning, reconnects and recovers the messages it missed over REST
+// (whose responses are bounded at 64 MiB), so nothing around it is lost.
+func WithMaxFrameBytes(n int64) Option { return func(o *options) { o.maxFrame = n } }
 
 // WithCallTimeout sets how long an outgoing call rings before it is marked
 // unanswered (default 45 s).
@@ -287,6 +306,12 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 	if o.queueSize <= 0 {
 		o.queueSize = 10000
 	}
+	if o.queueBytes <= 0 {
+		o.queueBytes = DefaultDispatchQueueBytes
+	}
+	if o.maxFrame <= 0 {
+		o.maxFrame = DefaultMaxFrameBytes
+	}
 	if o.callTimeout <= 0 {
 		o.callTimeout = DefaultCallTimeout
 	}
@@ -339,7 +364,7 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 		seen:      newBoundedSet[int64](seenCapacity),
 	}
 	c.rest = &rest.Caller{HTTP: hc, AppID: appID, SessionID: c.sessionID, SDK: "go@" + Version, Logger: o.logger}
-	c.disp = newDispatcher(o.queueSize, func(v any, stack []byte) {
+	c.disp = newDispatcher(o.queueSize, o.queueBytes, func(v any, stack []byte) {
 		c.log.Error("cometchat: a listener panicked; the client goes on", "panic", describePanic(v), "stack", string(stack))
 	}, func(pending int) {
 		for _, l := range c.ls.connection.snapshot() {
@@ -934,7 +959,7 @@ func (c *Client) startSocket() error {
 	gen := c.connGen
 	conn := realtime.New(realtime.Config{
 		URL: u, Dialer: c.dialer, Auth: c.authFrame,
-		PingInterval: c.o.ping, PongTimeout: c.o.pong, NewBackOff: c.o.newBackOff, HealthyAfter: c.o.healthyAfter,
+		PingInterval: c.o.ping, PongTimeout: c.o.pong, MaxFrameBytes: c.o.maxFrame, NewBackOff: c.o.newBackOff, HealthyAfter: c.o.healthyAfter,
 		OnFrame:         c.handleFrame,
 		BeforeDial:      c.anchorPosition,
 		OnAuthenticated: func(ctx context.Context) { c.recoverMissed(ctx, gen) },

@@ -79,7 +79,7 @@ func normalizeReceiverType(s string) ReceiverType {
 // caller must not modify raw afterwards (the socket reader hands over a
 // fresh buffer per frame).
 func (c *Client) handleFrame(ctx context.Context, raw []byte) {
-	_ = c.disp.pushWait(ctx, func() { c.runFrame(raw) })
+	_ = c.disp.pushWait(ctx, len(raw), func() { c.runFrame(raw) })
 }
 
 // runFrame decodes one server frame on the dispatcher and runs what it means
@@ -196,7 +196,7 @@ func (c *Client) queueMessage(ctx context.Context, msg Message) {
 	if id > 0 && !c.markSeen(id) {
 		return
 	}
-	_ = c.disp.pushWait(ctx, func() { c.deliver(msg) })
+	_ = c.disp.pushWait(ctx, len(msg.Base().Raw), func() { c.deliver(msg) })
 }
 
 func (c *Client) typingEvent(env *wire.Envelope, body *wire.SignalBody, sender *User) func() {

@@ -190,8 +190,10 @@ func (c *Client) RemoveLoginListener(id string) { c.ls.login.remove(id) }
 // nothing can deadlock on them.
 type dispatcher struct {
 	mu       sync.Mutex
-	q        []func()
+	q        []queued
 	max      int
+	bytes    int64 // sizes of the queued frame events
+	maxBytes int64
 	wake     chan struct{}
 	space    chan struct{}
 	stop     chan struct{}
@@ -203,8 +205,14 @@ type dispatcher struct {
 	stopOnce sync.Once
 }
 
-func newDispatcher(max int, onPanic func(any, []byte), onSlow func(int)) *dispatcher {
-	d := &dispatcher{max: max, wake: make(chan struct{}, 1), space: make(chan struct{}, 1),
+// queued is one event with the size it holds (0 for control events).
+type queued struct {
+	f    func()
+	size int64
+}
+
+func newDispatcher(max int, maxBytes int64, onPanic func(any, []byte), onSlow func(int)) *dispatcher {
+	d := &dispatcher{max: max, maxBytes: maxBytes, wake: make(chan struct{}, 1), space: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{}), onPanic: onPanic, onSlow: onSlow}
 	go d.run()
 	return d
@@ -220,18 +228,22 @@ func signal(ch chan struct{}) {
 // push queues a control event; it never blocks.
 func (d *dispatcher) push(f func()) {
 	d.mu.Lock()
-	d.q = append(d.q, f)
+	d.q = append(d.q, queued{f: f})
 	d.mu.Unlock()
 	signal(d.wake)
 }
 
-// pushWait queues a frame event, waiting while the queue is full.
-func (d *dispatcher) pushWait(ctx context.Context, f func()) error {
+// pushWait queues a frame event that holds size bytes, waiting while the
+// queue is full: max events, or maxBytes bytes (an event larger than
+// maxBytes alone waits for an empty queue).
+func (d *dispatcher) pushWait(ctx context.Context, size int, f func()) error {
+	sz := int64(size)
 	for {
 		d.mu.Lock()
-		if len(d.q) < d.max {
-			d.q = append(d.q, f)
-			if d.slow && len(d.q) < d.max/2 {
+		if len(d.q) < d.max && (d.bytes+sz <= d.maxBytes || d.bytes == 0) {
+			d.q = append(d.q, queued{f: f, size: sz})
+			d.bytes += sz
+			if d.slow && len(d.q) < d.max/2 && d.bytes < d.maxBytes/2 {
 				d.slow = false
 			}
 			d.mu.Unlock()
@@ -269,15 +281,16 @@ func (d *dispatcher) run() {
 				return
 			}
 		}
-		f := d.q[0]
-		d.q[0] = nil
+		e := d.q[0]
+		d.q[0] = queued{}
 		d.q = d.q[1:]
+		d.bytes -= e.size
 		if len(d.q) == 0 {
 			d.q = nil
 		}
 		d.mu.Unlock()
 		signal(d.space)
-		d.call(f)
+		d.call(e.f)
 		select {
 		case <-d.stop:
 			return

@@ -33,8 +33,12 @@ type pager[T any] struct {
 	next       int
 	totalPages int
 	done       bool
-	seen       map[string]struct{}
+	seen       boundedSet[string] // keys already listed, to detect a stuck cursor
 }
+
+// pagerSeenCapacity bounds the keys a pager remembers: a page that repeats
+// one of the last pagerSeenCapacity items stops the listing.
+const pagerSeenCapacity = 10000
 
 func newPager[T any](c *Client, path string, query []rest.KV, decode func(json.RawMessage) ([]T, error), key func(T) string) *pager[T] {
 	return &pager[T]{c: c, path: path, query: query, decode: decode, key: key, next: 1}
@@ -68,15 +72,13 @@ func (p *pager[T]) fetchNext(ctx context.Context) ([]T, error) {
 		return []T{}, nil
 	}
 	if p.key != nil {
-		if p.seen == nil {
-			p.seen = map[string]struct{}{}
+		if p.seen.limit == 0 {
+			p.seen = newBoundedSet[string](pagerSeenCapacity)
 		}
 		fresh := false
 		for _, it := range items {
-			k := p.key(it)
-			if _, ok := p.seen[k]; !ok {
+			if p.seen.add(p.key(it)) {
 				fresh = true
-				p.seen[k] = struct{}{}
 			}
 		}
 		if !fresh {

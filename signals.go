@@ -48,6 +48,10 @@ func (c *Client) EndTyping(ctx context.Context, t *TypingIndicator) error {
 	return c.typingSignal(ctx, t, "ended")
 }
 
+// maxTypingReceivers bounds the receivers whose last typing indicator is
+// remembered (to skip sending the same one twice).
+const maxTypingReceivers = 1024
+
 func (c *Client) typingSignal(ctx context.Context, t *TypingIndicator, action string) error {
 	if t == nil {
 		return errorf(CodeMissingParameters, "a typing indicator is required")
@@ -71,6 +75,12 @@ func (c *Client) typingSignal(ctx context.Context, t *TypingIndicator, action st
 	err = c.sendFrame(ctx, c.typingFrame(me, t, action))
 	if err == nil {
 		c.mu.Lock()
+		if len(c.typing) >= maxTypingReceivers {
+			// A bot that types to a million users over weeks must not keep
+			// a million entries; forgetting only means that the next
+			// identical indicator is sent again.
+			clear(c.typing)
+		}
 		c.typing[t.ReceiverID] = action
 		c.mu.Unlock()
 	}

@@ -88,6 +88,10 @@ type Config struct {
 	// NewBackOff returns the redial policy; default: jittered exponential
 	// from 500 ms to 30 s that never gives up.
 	NewBackOff func() backoff.BackOff
+	// MaxFrameBytes bounds one received frame (default DefaultMaxFrameBytes).
+	// A larger frame is not read into memory: the socket is closed (1009
+	// "message too big") and the loop redials, as after any failure.
+	MaxFrameBytes int64
 	// HealthyAfter is how long a connection must stay up for the backoff to
 	// start again from its first interval (default 30 s).
 	HealthyAfter time.Duration
@@ -111,6 +115,12 @@ type Config struct {
 	OnAuthRejected func(ctx context.Context, err *AuthError) error
 	Logger         *slog.Logger
 }
+
+// DefaultMaxFrameBytes is the default bound of one received frame.
+const DefaultMaxFrameBytes = 8 << 20
+
+// ErrFrameTooLarge is why a session ended on a frame over MaxFrameBytes.
+var ErrFrameTooLarge = errors.New("realtime: a frame exceeded the read limit")
 
 // DefaultBackOff is the default redial policy.
 func DefaultBackOff() backoff.BackOff {
@@ -169,6 +179,9 @@ func New(cfg Config) *Conn {
 	}
 	if cfg.HealthyAfter <= 0 {
 		cfg.HealthyAfter = 30 * time.Second
+	}
+	if cfg.MaxFrameBytes <= 0 {
+		cfg.MaxFrameBytes = DefaultMaxFrameBytes
 	}
 	if cfg.NewBackOff == nil {
 		cfg.NewBackOff = DefaultBackOff
@@ -408,6 +421,7 @@ func (c *Conn) session() (healthy bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("dial: %w", err)
 	}
+	ws.SetReadLimit(c.cfg.MaxFrameBytes)
 	var closeOnce sync.Once
 	hcMu.Lock()
 	hardClose = func() { closeOnce.Do(func() { _ = ws.Close() }) }
@@ -547,6 +561,11 @@ func (c *Conn) read(ctx context.Context, ws *websocket.Conn, pong chan<- struct{
 	for {
 		_ = ws.SetReadDeadline(time.Now().Add(idle))
 		mt, raw, err := ws.ReadMessage()
+		if errors.Is(err, websocket.ErrReadLimit) {
+			c.cfg.Logger.Warn("cometchat: a frame exceeded the read limit; reconnecting (missed messages are recovered)",
+				"limit_bytes", c.cfg.MaxFrameBytes)
+			return fmt.Errorf("%w (%d bytes)", ErrFrameTooLarge, c.cfg.MaxFrameBytes)
+		}
 		if err != nil {
 			return fmt.Errorf("read: %w", err)
 		}

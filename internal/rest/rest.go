@@ -234,10 +234,14 @@ func (c *Caller) once(ctx context.Context, r *Request, payload []byte) (*Respons
 	if limit <= 0 {
 		limit = 64 << 20
 	}
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	c.log().DebugContext(ctx, "cometchat: rest", "method", r.Method, "path", r.Path, "status", resp.StatusCode, "took", time.Since(start))
 	if err != nil {
 		return nil, &APIError{Status: resp.StatusCode, Code: CodeFailedToFetch, Message: "cannot read the response", Cause: err}
+	}
+	if int64(len(raw)) > limit {
+		return nil, &APIError{Status: resp.StatusCode, Code: CodeFailedToFetch,
+			Message: fmt.Sprintf("the response is larger than the limit of %d bytes", limit)}
 	}
 	return Decode(resp.StatusCode, resp.Header, raw)
 }

@@ -1,0 +1,49 @@
+package cometchat
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The dispatch queue is bounded in bytes as well as in events: a frame that
+// would pass the byte bound waits (back-pressure) until earlier ones ran; a
+// single frame larger than the bound passes alone.
+func TestDispatchQueueIsBoundedInBytes(t *testing.T) {
+	slow := make(chan int, 4)
+	d := newDispatcher(100, 1000, nil, func(pending int) { slow <- pending })
+	defer d.close()
+	release := make(chan struct{})
+	ran := make(chan string, 8)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	// The first event holds the dispatcher; it is no longer queued.
+	require.NoError(t, d.pushWait(ctx, 10, func() { <-release; ran <- "first" }))
+	require.NoError(t, d.pushWait(ctx, 600, func() { ran <- "600" }))
+	short, cancelShort := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancelShort()
+	err := d.pushWait(short, 600, func() { ran <- "never" })
+	require.True(t, errors.Is(err, context.DeadlineExceeded), "600 more bytes do not fit in 1000: %v", err)
+
+	close(release)
+	require.NoError(t, d.pushWait(ctx, 600, func() { ran <- "600 again" }), "fits once the first 600 ran")
+	require.NoError(t, d.pushWait(ctx, 5000, func() { ran <- "alone" }), "larger than the bound: waits for an empty queue")
+	select {
+	case n := <-slow:
+		require.GreaterOrEqual(t, n, 1, "the slow consumer is reported, with what was pending")
+	case <-ctx.Done():
+		t.Fatal("no slow-consumer report")
+	}
+	for _, want := range []string{"first", "600", "600 again", "alone"} {
+		select {
+		case got := <-ran:
+			require.Equal(t, want, got)
+		case <-ctx.Done():
+			t.Fatalf("%s did not run", want)
+		}
+	}
+}
