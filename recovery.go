@@ -146,6 +146,7 @@ func (c *Client) newestMessageID(ctx context.Context) (int64, error) {
 
 func (c *Client) fetchAfter(ctx context.Context, id int64) ([]Message, error) {
 	var lastErr error
+	b := rest.RetryBackOff()
 	for attempt := 0; attempt < 3; attempt++ {
 		resp, err := c.clientCall(ctx, &rest.Request{Method: http.MethodGet, Path: "messages", Query: recoveryQuery(100, "append", id)})
 		if err == nil {
@@ -155,7 +156,7 @@ func (c *Client) fetchAfter(ctx context.Context, id int64) ([]Message, error) {
 		if IsCode(err, CodeAuthTokenNotFound) || IsCode(err, CodeNotLoggedIn) {
 			break
 		}
-		t := time.NewTimer(time.Duration(attempt+1) * 300 * time.Millisecond)
+		t := time.NewTimer(b.NextBackOff())
 		select {
 		case <-ctx.Done():
 			t.Stop()

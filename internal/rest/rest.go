@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cenkalti/backoff/v4"
+
 	"github.com/gocometchat/cometchat/internal/wire"
 )
 
@@ -90,6 +92,45 @@ type Caller struct {
 	MaxRetries int
 	// MaxResponseBytes bounds the body read (default 64 MiB).
 	MaxResponseBytes int64
+	// NewBackOff returns the pause policy between the retries of one call
+	// (default RetryBackOff).
+	NewBackOff func() backoff.BackOff
+}
+
+// RetryBackOff is the default pause policy between retries: jittered
+// exponential, about 100–300 ms first, tripling up to 5 s. The jitter keeps
+// thousands of clients that failed together (a server restart) from retrying
+// together.
+func RetryBackOff() backoff.BackOff {
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = 200 * time.Millisecond
+	b.RandomizationFactor = 0.5
+	b.Multiplier = 3
+	b.MaxInterval = 5 * time.Second
+	b.MaxElapsedTime = 0
+	b.Reset()
+	return b
+}
+
+// MaxRetryAfter is the longest Retry-After an automatic retry waits for; a
+// longer one is returned to the caller.
+const MaxRetryAfter = 30 * time.Second
+
+// retryWait is the pause before the next retry of a call that failed with
+// ae, or false when it must not be retried. Rate limits and unavailability
+// wait Retry-After (a floor) plus the jittered backoff; a connection that
+// broke before an answer (server restart, reset) waits the backoff alone.
+func retryWait(b backoff.BackOff, ae *APIError) (time.Duration, bool) {
+	switch {
+	case ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable:
+		if ae.RetryAfter > MaxRetryAfter {
+			return 0, false
+		}
+		return max(ae.RetryAfter, 0) + b.NextBackOff(), true
+	case ae.Status == 0 && ae.Cause != nil:
+		return b.NextBackOff(), true
+	}
+	return 0, false
 }
 
 // Do performs the request, retrying idempotent calls on 429/503.
@@ -108,33 +149,23 @@ func (c *Caller) Do(ctx context.Context, r *Request) (*Response, error) {
 		}
 		payload = b
 	}
+	var b backoff.BackOff
 	for attempt := 0; ; attempt++ {
 		resp, err := c.once(ctx, r, payload)
 		var ae *APIError
 		if err == nil || !idempotent || attempt >= retries || !errors.As(err, &ae) || ctx.Err() != nil {
 			return resp, err
 		}
-		// Rate limits and unavailability are retried after Retry-After; a
-		// connection that broke before an answer (server restart, reset) is
-		// retried at once, then after 250 ms and 1 s (a server restarting or
-		// a load balancer switching over). Only idempotent calls get
-		// here: GETs, and sends whose muid the server deduplicates.
-		var wait time.Duration
-		switch {
-		case ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable:
-			wait = ae.RetryAfter
-			if wait <= 0 {
-				wait = time.Duration(attempt+1) * 500 * time.Millisecond
-			}
-		case ae.Status == 0 && ae.Cause != nil:
-			wait = brokenConnWait(attempt)
-		default:
+		// Only idempotent calls get here: GETs, and sends whose muid the
+		// server deduplicates.
+		if b == nil {
+			b = c.newBackOff()
+		}
+		wait, ok := retryWait(b, ae)
+		if !ok {
 			return resp, err
 		}
-		if wait > 30*time.Second {
-			return resp, err
-		}
-		c.log().DebugContext(ctx, "cometchat: retrying rate-limited call", "path", r.Path, "wait", wait)
+		c.log().DebugContext(ctx, "cometchat: retrying a call", "path", r.Path, "status", ae.Status, "wait", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -145,16 +176,11 @@ func (c *Caller) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 }
 
-// brokenConnWait is the pause before retry attempt+1 of an idempotent call
-// whose connection broke before any answer: none, 250 ms, 1 s, 1 s...
-func brokenConnWait(attempt int) time.Duration {
-	switch attempt {
-	case 0:
-		return 0
-	case 1:
-		return 250 * time.Millisecond
+func (c *Caller) newBackOff() backoff.BackOff {
+	if c.NewBackOff != nil {
+		return c.NewBackOff()
 	}
-	return time.Second
+	return RetryBackOff()
 }
 
 func (c *Caller) log() *slog.Logger {
