@@ -97,6 +97,10 @@ const (
 	CodeInvalidFeature          = "ERROR_INVALID_FEATURE"
 	CodeFeatureNotFound         = "ERROR_FEATURE_NOT_FOUND"
 	CodeInvalidGroupList        = "ERROR_INVALID_GROUPLIST"
+	// The reasons OnResyncRequired gives.
+	CodeResyncGapTooLarge    = "RESYNC_GAP_TOO_LARGE"   // more missed than WithMissedMessageRecovery
+	CodeResyncRecoveryFailed = "RESYNC_RECOVERY_FAILED" // the server kept failing
+	CodeResyncServerBehind   = "RESYNC_SERVER_BEHIND"   // the server's ids are below the resume position
 )
 
 // Codes CometChat's servers send (and the fake server reproduces).

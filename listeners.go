@@ -67,7 +67,11 @@ type ConnectionListener struct {
 	// is full and reading from the socket waits (once per episode; Go addition).
 	OnSlowConsumer func(pending int)
 	// OnResyncRequired reports that messages missed while disconnected could
-	// not all be recovered (Go addition); fetch history to resync.
+	// not all be recovered (Go addition); fetch history to resync. err is an
+	// *Error whose Code says why: CodeResyncGapTooLarge,
+	// CodeResyncRecoveryFailed or CodeResyncServerBehind (the server was reset
+	// or replaced: its newest id is below the resume position, which then
+	// moves back to it).
 	OnResyncRequired func(err error)
 }
 

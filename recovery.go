@@ -58,8 +58,22 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 	upper, err := c.newestMessageID(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
-			c.resyncRequired(fmt.Errorf("cometchat: missed-message recovery after id %d failed: %w", pos, err))
+			c.resyncRequired(&Error{Code: CodeResyncRecoveryFailed, Message: fmt.Sprintf("missed-message recovery after id %d failed", pos), Err: err})
 		}
+		return
+	}
+	if upper < pos {
+		// The server forgot ids it gave out (a reset, a fresh server behind
+		// the same host): its ids start again below ours, and new messages
+		// would be dropped as already seen. Start again from its position.
+		c.mu.Lock()
+		if gen == c.connGen {
+			c.position = upper
+			c.seen = newBoundedSet[int64](seenCapacity)
+		}
+		c.mu.Unlock()
+		c.resyncRequired(errorf(CodeResyncServerBehind,
+			"the server's newest message id %d is below the resume position %d: it was reset or replaced; resuming from its position, messages in between cannot be recovered", upper, pos))
 		return
 	}
 	recovered := 0
@@ -68,7 +82,7 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 		msgs, err := c.fetchAfter(ctx, cursor)
 		if err != nil {
 			if ctx.Err() == nil {
-				c.resyncRequired(fmt.Errorf("cometchat: missed-message recovery after id %d failed: %w", cursor, err))
+				c.resyncRequired(&Error{Code: CodeResyncRecoveryFailed, Message: fmt.Sprintf("missed-message recovery after id %d failed", cursor), Err: err})
 			}
 			return
 		}
@@ -93,7 +107,7 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 		}
 		recovered += len(msgs)
 		if recovered >= c.o.recoveryMax {
-			c.resyncRequired(fmt.Errorf("cometchat: more than %d messages were missed; recovered up to id %d", c.o.recoveryMax, cursor))
+			c.resyncRequired(errorf(CodeResyncGapTooLarge, "more than %d messages were missed; recovered up to id %d", c.o.recoveryMax, cursor))
 			return
 		}
 	}
@@ -118,7 +132,7 @@ func (c *Client) anchorPosition(ctx context.Context) {
 	newest, err := c.newestMessageID(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
-			c.resyncRequired(fmt.Errorf("cometchat: cannot read the newest message id, so messages missed before the next connection cannot be recovered: %w", err))
+			c.resyncRequired(&Error{Code: CodeResyncRecoveryFailed, Message: "cannot read the newest message id, so messages missed before the next connection cannot be recovered", Err: err})
 		}
 		return
 	}

@@ -230,7 +230,52 @@ func TestTooLargeAGapAsksForAResync(t *testing.T) {
 	require.Equal(t, "disconnected", conn.next(t))
 	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, numbered("gap", 250)...)
 	srv.RefuseSockets(0)
-	require.ErrorContains(t, resync.next(t), "more than 3")
+	err := resync.next(t)
+	require.ErrorContains(t, err, "more than 3")
+	requireCode(t, err, cometchat.CodeResyncGapTooLarge)
+}
+
+// A server whose newest message id is below the client's resume position
+// forgot the ids it gave out (a reset, or a fresh server behind the same
+// host). The client says so with OnResyncRequired and goes on from the
+// server's position: a new message whose id it had seen in the old epoch is
+// delivered, not dropped as already seen.
+func TestServerBehindTheResumePositionAsksForAResync(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1")
+	b := loggedIn(t, srv, "superhero2", fastRedial)
+	got := newEvents[*cometchat.TextMessage]()
+	resync := newEvents[error]()
+	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
+	b.AddConnectionListener("r", cometchat.ConnectionListener{OnResyncRequired: resync.add})
+	conn := connEvents(b)
+
+	// Messages of the old epoch, with ids far above anything this server has.
+	frame := func(id int64, text string) []byte {
+		return []byte(fmt.Sprintf(`{"type":"message","body":{"id":"%d","sentAt":1,"category":"message","type":"text",`+
+			`"sender":"superhero1","receiver":"superhero2","receiverType":"user","data":{"text":%q}}}`, id, text))
+	}
+	old := sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "now")[0].ID
+	require.Equal(t, "now", got.next(t).Text)
+	high := old + 1_000_000
+	require.Equal(t, 1, srv.PushFrame("superhero2", frame(high, "old epoch")))
+	require.Equal(t, "old epoch", got.next(t).Text)
+	require.Equal(t, high, b.LastDeliveredMessageID())
+
+	srv.DropSockets("superhero2")
+	require.Equal(t, "disconnected", conn.next(t))
+	require.Equal(t, "connecting", conn.next(t))
+	require.Equal(t, "connected", conn.next(t))
+	err := resync.next(t)
+	requireCode(t, err, cometchat.CodeResyncServerBehind)
+	require.ErrorContains(t, err, "reset or replaced")
+	require.Less(t, b.LastDeliveredMessageID(), high, "the position follows the server")
+
+	require.Equal(t, 1, srv.PushFrame("superhero2", frame(high, "new epoch, same id")))
+	require.Equal(t, "new epoch, same id", got.next(t).Text, "not dropped as seen")
+	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "and on")
+	require.Equal(t, "and on", got.next(t).Text)
 }
 
 func TestServerRestartKeepsTheSession(t *testing.T) {
