@@ -437,9 +437,18 @@ func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
 		if !isInitiator && a != nil && !same && !c.o.noAutoBusy {
 			c.mu.Unlock()
 			c.log.Debug("cometchat: busy: answering an incoming call while in another", "session", call.SessionID)
+			select {
+			case c.busySlots <- struct{}{}:
+			default:
+				// A flood of calls must not become a flood of goroutines:
+				// this one is left to ring out unanswered.
+				c.log.Warn("cometchat: too many busy answers in flight; leaving an incoming call unanswered", "session", call.SessionID)
+				return false
+			}
 			c.bg.Add(1)
 			go func() {
 				defer c.bg.Done()
+				defer func() { <-c.busySlots }()
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
 				if _, err := c.updateCall(ctx, call.SessionID, callUpdate{Status: CallStatusBusy}); err != nil {

@@ -264,6 +264,7 @@ type Client struct {
 	ls        listeners
 	disp      *dispatcher
 	bg        sync.WaitGroup // background work (busy answers)
+	busySlots chan struct{}  // bounds the busy answers in flight
 
 	mu        sync.Mutex
 	user      *User
@@ -360,6 +361,7 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 		deviceID:  appID + "_" + newUUID() + "_" + ms,
 		status:    StatusDisconnected,
 		typing:    map[string]string{},
+		busySlots: make(chan struct{}, maxBusyAnswers),
 		own:       newBoundedSet[string](ownMUIDCapacity),
 		seen:      newBoundedSet[int64](seenCapacity),
 	}
@@ -375,6 +377,9 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 	})
 	return c, nil
 }
+
+// maxBusyAnswers bounds the automatic busy answers in flight at once.
+const maxBusyAnswers = 16
 
 // wsWriteBuffers lends websocket write buffers for the time of one write:
 // clients write rarely (pings, typing, receipts), so a connection need not
