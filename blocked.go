@@ -9,10 +9,6 @@ import (
 	"github.com/gocometchat/cometchat/internal/rest"
 )
 
-// CodeEmptyUsersList is returned, before any I/O, when a call that needs at
-// least one UID (block, unblock, add members) gets none.
-const CodeEmptyUsersList = "EMPTY_USERS_LIST"
-
 // BlockResult is the outcome of blocking or unblocking one user.
 type BlockResult struct {
 	// Success reports whether the user is now blocked (or unblocked).
@@ -66,7 +62,7 @@ func (c *Client) changeBlocks(ctx context.Context, method string, uids []string)
 		if !br.Success {
 			br.Err = &Error{Code: "", Message: r.text()}
 			if r.Error != nil {
-				br.Err.Code = string(r.Error.Code)
+				br.Err.Code = Code(r.Error.Code)
 				br.Err.Details = r.Error.Details
 			}
 			if br.Err.Code == "" {

@@ -1,6 +1,7 @@
 package cometchat_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -71,7 +72,7 @@ func TestCallAcceptedThenEnded(t *testing.T) {
 	require.Equal(t, cometchat.CallStatusOngoing, a.ActiveCall().Status)
 
 	_, err = a.InitiateCall(ctx, cometchat.NewCall("superhero3", cometchat.CallTypeAudio, cometchat.ReceiverTypeUser))
-	require.True(t, cometchat.IsCode(err, cometchat.CodeCallAlreadyInitiated))
+	require.True(t, errors.Is(err, cometchat.CodeCallAlreadyInitiated))
 
 	a.ClearActiveCall()
 	require.Nil(t, a.ActiveCall())
@@ -124,12 +125,12 @@ func TestCallRejectedAndCancelled(t *testing.T) {
 
 	// Impossible transitions are refused by the server with CometChat's codes.
 	_, err = a.RejectCall(ctx, out.SessionID, cometchat.CallStatusCancelled)
-	require.True(t, cometchat.IsCode(err, "ERR_CALL_TERMINATED"), "%v", err)
+	require.True(t, errors.Is(err, cometchat.Code("ERR_CALL_TERMINATED")), "%v", err)
 	out, err = a.InitiateCall(ctx, cometchat.NewCall("superhero2", cometchat.CallTypeAudio, cometchat.ReceiverTypeUser))
 	require.NoError(t, err)
 	atB.next(t)
 	_, err = b.EndCall(ctx, out.SessionID)
-	require.True(t, cometchat.IsCode(err, "ERR_CALL_NOT_STARTED"), "%v", err)
+	require.True(t, errors.Is(err, cometchat.Code("ERR_CALL_NOT_STARTED")), "%v", err)
 }
 
 func TestUnansweredCallTimesOut(t *testing.T) {
@@ -167,7 +168,7 @@ func TestBusyCalleeAnswersBusyByItself(t *testing.T) {
 	second, err := b.InitiateCall(ctx, cometchat.NewCall("superhero3", cometchat.CallTypeAudio, cometchat.ReceiverTypeUser))
 	if err != nil {
 		// A server may refuse a call to a busy user itself.
-		require.True(t, cometchat.IsCode(err, "ERR_CALL_BUSY_USER"), "%v", err)
+		require.True(t, errors.Is(err, cometchat.Code("ERR_CALL_BUSY_USER")), "%v", err)
 		return
 	}
 	ev, call := atB.next(t)
@@ -175,7 +176,7 @@ func TestBusyCalleeAnswersBusyByItself(t *testing.T) {
 	require.Equal(t, second.SessionID, call.SessionID)
 	require.Nil(t, b.ActiveCall())
 	_, err = c.AcceptCall(ctx, second.SessionID)
-	require.True(t, cometchat.IsCode(err, cometchat.CodeCallInProgress))
+	require.True(t, errors.Is(err, cometchat.CodeCallInProgress))
 	// C never heard the second call ring: its next event is the end of the first.
 	_, err = a.EndCall(ctx, out.SessionID)
 	require.NoError(t, err)

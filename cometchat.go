@@ -491,7 +491,7 @@ func (c *Client) call(ctx context.Context, r *rest.Request) (*rest.Response, err
 	closed := c.closed
 	c.mu.Unlock()
 	if closed {
-		return nil, ErrClosed
+		return nil, errClosed()
 	}
 	if r.APIKey != "" {
 		c.remember(r.APIKey)
@@ -515,7 +515,7 @@ func (c *Client) clientCall(ctx context.Context, r *rest.Request) (*rest.Respons
 	r.BaseURL = c.clientBase()
 	r.AuthToken = token
 	resp, err := c.call(ctx, r)
-	if err != nil && IsCode(err, CodeAuthTokenNotFound) {
+	if err != nil && errors.Is(err, CodeAuthTokenNotFound) {
 		c.mu.Lock()
 		same := c.authToken == token
 		c.mu.Unlock()
@@ -653,7 +653,7 @@ func (c *Client) beginLogin(same func(cur *User, token string) bool) (*User, boo
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return nil, true, ErrClosed
+		return nil, true, errClosed()
 	}
 	if c.loggingIn {
 		c.mu.Unlock()
@@ -734,7 +734,7 @@ func (c *Client) finishLogin(ctx context.Context, token string) (*User, error) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return nil, ErrClosed
+		return nil, errClosed()
 	}
 	if c.posUID != "" && !strings.EqualFold(c.posUID, u.UID) {
 		// Another user: the resume position belonged to the previous one.
@@ -779,7 +779,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	}
 	_, err := c.call(ctx, &rest.Request{Method: http.MethodDelete, BaseURL: c.clientBase(), Path: "me", AuthToken: token})
 	c.localLogout(true)
-	if err != nil && !IsCode(err, CodeAuthTokenNotFound) {
+	if err != nil && !errors.Is(err, CodeAuthTokenNotFound) {
 		return err
 	}
 	return nil
@@ -880,7 +880,7 @@ func (c *Client) WaitConnected(ctx context.Context) error {
 	c.mu.Unlock()
 	switch {
 	case closed:
-		return ErrClosed
+		return errClosed()
 	case !logged && ended != nil:
 		return ended
 	case !logged:
@@ -940,7 +940,7 @@ func (c *Client) startSocket() error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return ErrClosed
+		return errClosed()
 	}
 	if c.user == nil {
 		c.mu.Unlock()

@@ -75,7 +75,7 @@ func TestLoginErrors(t *testing.T) {
 	ctx := ctxT(t)
 
 	_, err := c.Login(ctx, "nobody-here", srv.Config().AuthKey)
-	require.ErrorIs(t, err, cometchat.ErrUIDNotFound)
+	require.ErrorIs(t, err, cometchat.CodeUIDNotFound)
 	var ce *cometchat.Error
 	require.ErrorAs(t, err, &ce)
 	require.NotZero(t, ce.HTTPStatus)
@@ -83,12 +83,12 @@ func TestLoginErrors(t *testing.T) {
 
 	const wrongKey = "wrong-auth-key-0123456789"
 	_, err = c.Login(ctx, "superhero1", wrongKey)
-	require.ErrorIs(t, err, cometchat.ErrAPIKeyNotFound)
+	require.ErrorIs(t, err, cometchat.CodeAPIKeyNotFound)
 	require.NotContains(t, err.Error(), wrongKey, "auth keys never appear in errors")
 
 	const badToken = "superhero1_not-a-real-token-0123456789"
 	_, err = c.LoginWithAuthToken(ctx, badToken)
-	require.ErrorIs(t, err, cometchat.ErrAuthTokenNotFound)
+	require.ErrorIs(t, err, cometchat.CodeAuthTokenNotFound)
 	require.NotContains(t, err.Error(), badToken)
 	require.Nil(t, c.LoggedInUser())
 }
@@ -102,23 +102,23 @@ func TestValidationHappensBeforeIO(t *testing.T) {
 	ctx := ctxT(t)
 	for _, uid := range []string{"", "has space", "semi;colon", strings.Repeat("a", 101), "ümlaut"} {
 		_, err := c.Login(ctx, uid, "key")
-		require.ErrorIs(t, err, cometchat.ErrInvalidUID, "uid %q", uid)
+		require.ErrorIs(t, err, cometchat.CodeInvalidUID, "uid %q", uid)
 		_, err = c.GetUser(ctx, uid)
-		require.ErrorIs(t, err, cometchat.ErrInvalidUID, "uid %q", uid)
+		require.ErrorIs(t, err, cometchat.CodeInvalidUID, "uid %q", uid)
 	}
 	_, err = c.Login(ctx, strings.Repeat("a", 100), "")
-	require.ErrorIs(t, err, cometchat.ErrMissingParameters)
+	require.ErrorIs(t, err, cometchat.CodeMissingParameters)
 	_, err = c.SendMessage(ctx, cometchat.NewTextMessage("bad guid!", cometchat.ReceiverTypeGroup, "hi"))
-	require.ErrorIs(t, err, cometchat.ErrInvalidGUID)
+	require.ErrorIs(t, err, cometchat.CodeInvalidGUID)
 	_, err = c.SendMessage(ctx, cometchat.NewTextMessage("bob", cometchat.ReceiverTypeUser, "   "))
-	require.True(t, cometchat.IsCode(err, cometchat.CodeInvalidMessage))
+	require.True(t, errors.Is(err, cometchat.CodeInvalidMessage))
 	_, err = c.SendMessage(ctx, cometchat.NewTextMessage("bob", "room", "hi"))
-	require.True(t, cometchat.IsCode(err, cometchat.CodeInvalidReceiverType))
+	require.True(t, errors.Is(err, cometchat.CodeInvalidReceiverType))
 	_, err = cometchat.New("", cometchat.AppSettings{})
-	require.ErrorIs(t, err, cometchat.ErrMissingParameters)
+	require.ErrorIs(t, err, cometchat.CodeMissingParameters)
 	// A valid call does reach the network (and fails there).
 	_, err = c.Login(ctx, "superhero1", "key")
-	require.ErrorIs(t, err, cometchat.ErrFailedToFetch)
+	require.ErrorIs(t, err, cometchat.CodeFailedToFetch)
 }
 
 func TestTextMessageUserToUser(t *testing.T) {
@@ -246,7 +246,7 @@ func TestReceiptsNeedASocket(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, cometchat.StatusDisconnected, c.ConnectionStatus())
 	err = c.MarkAsReadByID(ctx, 1, "superhero2", cometchat.ReceiverTypeUser, "superhero2")
-	require.ErrorIs(t, err, cometchat.ErrNoWebsocketConnection)
+	require.ErrorIs(t, err, cometchat.CodeNoWebsocketConnection)
 	require.NoError(t, c.Connect(ctx))
 	require.NoError(t, c.MarkAsReadByID(ctx, 1, "superhero2", cometchat.ReceiverTypeUser, "superhero2"))
 	require.NoError(t, c.Disconnect())
@@ -366,7 +366,7 @@ func TestListenerMayLogoutAndClose(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, closed.next(t))
 	_, err = c.Login(ctxT(t), "superhero3", srv.Config().AuthKey)
-	require.ErrorIs(t, err, cometchat.ErrClosed)
+	require.ErrorIs(t, err, cometchat.CodeClosed)
 }
 
 func TestSeveralClientsInOneProcess(t *testing.T) {
@@ -407,11 +407,11 @@ func TestForcedLogoutWhenTheTokenIsGone(t *testing.T) {
 	require.NoError(t, err)
 	revoke(t, srv, token)
 	_, err = c.GetUser(ctx, "superhero2")
-	require.ErrorIs(t, err, cometchat.ErrAuthTokenNotFound)
+	require.ErrorIs(t, err, cometchat.CodeAuthTokenNotFound)
 	logouts.next(t)
 	require.Nil(t, c.LoggedInUser())
 	_, err = c.GetUser(ctx, "superhero2")
-	require.ErrorIs(t, err, cometchat.ErrNotLoggedIn)
+	require.ErrorIs(t, err, cometchat.CodeNotLoggedIn)
 }
 
 func TestPresenceAndLogoutClosesTheSocket(t *testing.T) {
@@ -453,7 +453,7 @@ func TestGetAndUpdateUsers(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Captain America", u.Name)
 	_, err = a.GetUser(ctx, "nobody")
-	require.ErrorIs(t, err, cometchat.ErrUIDNotFound)
+	require.ErrorIs(t, err, cometchat.CodeUIDNotFound)
 
 	created, err := a.CreateUser(ctx, &cometchat.User{UID: "hulk", Name: "Hulk", Metadata: map[string]any{"team": "green"}}, srv.Config().AuthKey)
 	require.NoError(t, err)
@@ -494,7 +494,7 @@ func TestConcurrentLoginIsRefused(t *testing.T) {
 		switch {
 		case err == nil:
 			ok++
-		case errors.Is(err, cometchat.ErrLoginInProgress):
+		case errors.Is(err, cometchat.CodeLoginInProgress):
 			refused++
 		default:
 			t.Fatalf("unexpected error: %v", err)
@@ -522,5 +522,5 @@ func TestLogoutCleansUpEvenWhenTheServerFails(t *testing.T) {
 	require.Nil(t, c.LoggedInUser())
 	require.Equal(t, cometchat.StatusDisconnected, c.ConnectionStatus())
 	_, err = c.GetUser(ctxT(t), "superhero2")
-	require.ErrorIs(t, err, cometchat.ErrNotLoggedIn)
+	require.ErrorIs(t, err, cometchat.CodeNotLoggedIn)
 }

@@ -1,6 +1,7 @@
 package cometchat_test
 
 import (
+	"errors"
 	"fmt"
 	"log"
 
@@ -45,7 +46,7 @@ func ExampleClient_IsExtensionEnabled() {
 	fmt.Println(polls, stickers, moderation)
 
 	_, err := c.ExtensionDetails(ctx, "stickers")
-	fmt.Println(cometchat.IsCode(err, cometchat.CodeExtensionNotFound))
+	fmt.Println(errors.Is(err, cometchat.CodeExtensionNotFound))
 
 	if err := c.RegisterPushToken(ctx, "fcm-device-token", nil); err != nil {
 		log.Fatal(err)

@@ -2,6 +2,7 @@ package cometchat_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -40,7 +41,7 @@ func ExampleClient_JoinGroup() {
 	fmt.Println("created:", g.GUID, g.Scope, g.MembersCount)
 
 	_, err = guest.JoinGroup(ctx, "book-club", cometchat.GroupTypePassword, "dick")
-	fmt.Println("wrong password:", cometchat.IsCode(err, cometchat.CodeWrongGroupPassword))
+	fmt.Println("wrong password:", errors.Is(err, cometchat.CodeWrongGroupPassword))
 	g, err = guest.JoinGroup(ctx, "book-club", cometchat.GroupTypePassword, "moby")
 	if err != nil {
 		log.Fatal(err)
@@ -98,6 +99,6 @@ func ExampleGroupsRequestBuilder_Build() {
 	}
 	defer c.Close()
 	_, err = c.NewGroupsRequestBuilder().Build()
-	fmt.Println(cometchat.IsCode(err, cometchat.CodeSetLimitIsCompulsory))
+	fmt.Println(errors.Is(err, cometchat.CodeSetLimitIsCompulsory))
 	// Output: true
 }

@@ -58,7 +58,7 @@ func ExampleClient_Login() {
 	fmt.Println(user.Name, c.ConnectionStatus())
 
 	_, err = c.Login(ctx, "no such user!", srv.AuthKey())
-	fmt.Println(errors.Is(err, cometchat.ErrInvalidUID))
+	fmt.Println(errors.Is(err, cometchat.CodeInvalidUID))
 	// Output:
 	// Iron Man connected
 	// true
@@ -227,7 +227,7 @@ func ExampleClient_KickGroupMember() {
 	fmt.Println(<-seen)
 	// A moderator cannot kick the owner.
 	err := member.KickGroupMember(ctx, "avengers", "superhero1")
-	fmt.Println(cometchat.IsCode(err, cometchat.CodeGroupNoClearance))
+	fmt.Println(errors.Is(err, cometchat.CodeGroupNoClearance))
 	if err := owner.KickGroupMember(ctx, "avengers", "superhero2"); err != nil {
 		log.Fatal(err)
 	}

@@ -159,7 +159,7 @@ func (c mxCell) name() string {
 // error code. It follows decision 13's order of checks (the first failing
 // check decides); the privilege details come from server.md §5.3; where the
 // two disagree, decisions.md wins.
-func mxOracle(c mxCell) string {
+func mxOracle(c mxCell) cometchat.Code {
 	actorUID := mxActorUID[c.actor]
 	// 1. Request shape: every request of the matrix is well formed.
 

@@ -8,15 +8,6 @@ import (
 	"github.com/gocometchat/cometchat/internal/rest"
 )
 
-// Group codes not listed in errors.go: client-side validation first, then
-// codes CometChat's servers send for group operations.
-const (
-	CodeGroupNameIsCompulsory = "GROUP_NAME_IS_COMPULSORY"
-	CodeInvalidGroupTags      = "INVALID_GROUP_TAGS"
-	CodeGroupJoinNotAllowed   = "ERR_GROUP_JOIN_NOT_ALLOWED"
-	CodeEmptyGroupPassword    = "ERR_EMPTY_GROUP_PASS"
-)
-
 // GroupsRequestBuilder describes a group list (Cordova: GroupsRequestBuilder).
 // SetLimit is required. Empty values mean "no filter".
 type GroupsRequestBuilder struct {

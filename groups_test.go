@@ -357,7 +357,7 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		setup op // run by the owner first
 		actor string
 		do    op
-		want  string
+		want  cometchat.Code
 		// members is the expected membership after a success (nil: unchecked).
 		members map[string]cometchat.GroupMemberScope
 	}{
@@ -603,7 +603,7 @@ func TestGroupValidationBeforeIO(t *testing.T) {
 	cases := []struct {
 		name string
 		call func() error
-		code string
+		code cometchat.Code
 	}{
 		{"create nil", func() error { _, err := c.CreateGroup(ctx, nil); return err }, cometchat.CodeMissingParameters},
 		{"create bad guid", func() error { _, err := c.CreateGroup(ctx, cometchat.NewGroup("a b", "N", pub, "")); return err }, cometchat.CodeInvalidGUID},

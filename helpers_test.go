@@ -245,7 +245,7 @@ func restClient(t testing.TB, srv *fakeserver.Server, uid string) *cometchat.Cli
 
 // requireCode asserts that err is an *Error with code, or no error when code
 // is empty.
-func requireCode(t testing.TB, err error, code string) {
+func requireCode(t testing.TB, err error, code cometchat.Code) {
 	t.Helper()
 	if code == "" {
 		require.NoError(t, err)
@@ -254,6 +254,7 @@ func requireCode(t testing.TB, err error, code string) {
 	var e *cometchat.Error
 	require.ErrorAs(t, err, &e, "want %s", code)
 	require.Equal(t, code, e.Code, "error: %v", err)
+	require.ErrorIs(t, err, code)
 }
 
 // collect runs seq to its end, failing on any error.

@@ -266,7 +266,7 @@ func (d *dispatcher) pushWait(ctx context.Context, size int, f func()) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-d.stop:
-			return ErrClosed
+			return errClosed()
 		}
 	}
 }
@@ -337,7 +337,7 @@ func (d *dispatcher) drained(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-d.done:
-		return ErrClosed
+		return errClosed()
 	}
 }
 

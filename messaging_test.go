@@ -2,6 +2,7 @@ package cometchat_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -84,13 +85,13 @@ func TestHistoryFetchPreviousAndNext(t *testing.T) {
 	require.Equal(t, sent[1:], next)
 
 	_, err = a.NewMessagesRequestBuilder().SetUID("superhero2").Build()
-	require.True(t, cometchat.IsCode(err, cometchat.CodeSetLimitIsCompulsory))
+	require.True(t, errors.Is(err, cometchat.CodeSetLimitIsCompulsory))
 	_, err = a.NewMessagesRequestBuilder().SetLimit(101).Build()
-	require.True(t, cometchat.IsCode(err, cometchat.CodeSetLimitExceeded))
+	require.True(t, errors.Is(err, cometchat.CodeSetLimitExceeded))
 	noAnchor, err := a.NewMessagesRequestBuilder().SetLimit(10).Build()
 	require.NoError(t, err)
 	_, err = noAnchor.FetchNext(ctx)
-	require.True(t, cometchat.IsCode(err, cometchat.CodeNotEnoughParameters))
+	require.True(t, errors.Is(err, cometchat.CodeNotEnoughParameters))
 }
 
 func TestHistoryFiltersAndCategories(t *testing.T) {
@@ -245,7 +246,7 @@ func TestMediaUploadAndDownload(t *testing.T) {
 
 	_, err = a.SendMediaMessage(ctx, cometchat.NewMediaMessage("superhero2", cometchat.ReceiverTypeUser, cometchat.MessageTypeFile,
 		cometchat.MediaFileFromPath(filepath.Join(t.TempDir(), "missing"))))
-	require.True(t, cometchat.IsCode(err, cometchat.CodeInvalidMessage), "%v", err)
+	require.True(t, errors.Is(err, cometchat.CodeInvalidMessage), "%v", err)
 }
 
 func TestUnreadCountsAndReceiptsInHistory(t *testing.T) {
@@ -343,7 +344,7 @@ func TestConversations(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, rest)
 	_, err = a.NewConversationsRequestBuilder().SetLimit(51).Build()
-	require.True(t, cometchat.IsCode(err, cometchat.CodeSetLimitExceeded))
+	require.True(t, errors.Is(err, cometchat.CodeSetLimitExceeded))
 }
 
 func TestTransientMessages(t *testing.T) {

@@ -1,6 +1,7 @@
 package cometchat_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func TestCustomMessagesReachTheListener(t *testing.T) {
 	require.Equal(t, cometchat.MessageTypeCustom, l.Type)
 
 	_, err = a.SendCustomMessage(ctx, cometchat.NewCustomMessage("superhero2", cometchat.ReceiverTypeUser, "poll", nil))
-	require.True(t, cometchat.IsCode(err, cometchat.CodeInvalidMessage))
+	require.True(t, errors.Is(err, cometchat.CodeInvalidMessage))
 }
 
 func TestGroupModeratorDeletesAMembersMessage(t *testing.T) {

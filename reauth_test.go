@@ -84,11 +84,11 @@ func TestRefusedAuthTokenEndsTheSession(t *testing.T) {
 	require.Equal(t, "logout", logouts.next(t))
 
 	err = b.WaitConnected(ctx)
-	require.ErrorIs(t, err, cometchat.ErrAuthTokenNotFound)
+	require.ErrorIs(t, err, cometchat.CodeAuthTokenNotFound)
 	require.Contains(t, err.Error(), "session has ended")
 	st := b.ConnectionState()
 	require.Equal(t, cometchat.StatusDisconnected, st.Status)
-	require.ErrorIs(t, st.Err, cometchat.ErrAuthTokenNotFound)
+	require.ErrorIs(t, st.Err, cometchat.CodeAuthTokenNotFound)
 	require.Nil(t, b.LoggedInUser())
 
 	_, err = b.Login(ctx, "superhero2", srv.Config().AuthKey)

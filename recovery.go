@@ -3,6 +3,7 @@ package cometchat
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -167,7 +168,7 @@ func (c *Client) fetchAfter(ctx context.Context, id int64) ([]Message, error) {
 			return decodeMessageList(resp.Data)
 		}
 		lastErr = err
-		if IsCode(err, CodeAuthTokenNotFound) || IsCode(err, CodeNotLoggedIn) {
+		if errors.Is(err, CodeAuthTokenNotFound) || errors.Is(err, CodeNotLoggedIn) {
 			break
 		}
 		t := time.NewTimer(b.NextBackOff())

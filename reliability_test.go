@@ -153,7 +153,7 @@ func TestRateLimitedSendIsRetried(t *testing.T) {
 	// A call that is not idempotent is not retried: the caller sees the 429.
 	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users", Method: "POST", Status: 429, RetryAfter: 7, Count: 1})
 	_, err := a.CreateUser(ctxT(t), cometchat.NewUser("thor", "Thor"), srv.Config().AuthKey)
-	require.ErrorIs(t, err, cometchat.ErrTooManyRequests)
+	require.ErrorIs(t, err, cometchat.CodeTooManyRequests)
 	var ce *cometchat.Error
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, 429, ce.HTTPStatus)

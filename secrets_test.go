@@ -74,7 +74,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	srv.DropSockets("superhero1")
 	require.Equal(t, "disconnected", conn.next(t))
 	err = c.WaitConnected(ctx)
-	require.ErrorIs(t, err, cometchat.ErrAuthTokenNotFound)
+	require.ErrorIs(t, err, cometchat.CodeAuthTokenNotFound)
 	errs = append(errs, err.Error(), c.ConnectionState().Err.Error())
 
 	k := newClient(t, srv, nil, cometchat.WithLogger(logger))

@@ -17,10 +17,6 @@ type transientBody struct {
 	Data map[string]any `json:"data"`
 }
 
-// CodeTransientBlocked is returned by StartTyping, EndTyping and
-// SendTransientMessage when the app's MODE setting disables them.
-const CodeTransientBlocked = "TRANSIENT_TEMPORARILY_BLOCKED"
-
 func (c *Client) me() (*User, string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

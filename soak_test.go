@@ -2,6 +2,7 @@ package cometchat_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -93,7 +94,7 @@ func TestSoak(t *testing.T) {
 						if err == nil {
 							break
 						}
-						if attempt == 5 || !cometchat.IsCode(err, cometchat.CodeFailedToFetch) || ctx.Err() != nil {
+						if attempt == 5 || !errors.Is(err, cometchat.CodeFailedToFetch) || ctx.Err() != nil {
 							t.Errorf("send: %v", err)
 							return
 						}

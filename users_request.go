@@ -34,13 +34,6 @@ const (
 	UserSearchFieldUID  = "uid"
 )
 
-// Codes of user-list validation, in addition to those of errors.go.
-const (
-	CodeInvalidSortBy      = "INVALID_SORT_BY"
-	CodeInvalidSortByOrder = "INVALID_SORT_BY_ORDER"
-	CodeInvalidSearchIn    = "INVALID_SEARCH_IN"
-)
-
 // UsersRequestBuilder describes a user list (Cordova: UsersRequestBuilder).
 // SetLimit is required. Empty values mean "no filter".
 type UsersRequestBuilder struct {

@@ -154,7 +154,7 @@ func TestUsersBuildValidation(t *testing.T) {
 	cases := []struct {
 		name string
 		b    *cometchat.UsersRequestBuilder
-		code string
+		code cometchat.Code
 	}{
 		{"no limit", ub(), cometchat.CodeSetLimitIsCompulsory},
 		{"negative limit", ub().SetLimit(-1), cometchat.CodeSetLimitIsCompulsory},
