@@ -162,8 +162,9 @@ func (r *BlockedUsersRequest) FetchNext(ctx context.Context) ([]*User, error) {
 	return r.p.fetchNext(ctx)
 }
 
-// All ranges over the remaining blocked users, page by page, from where
-// FetchNext left off. It yields at most one error, then stops.
+// All ranges over the blocked users, page by page, from the first page on
+// its own cursor: each range starts again, and FetchNext is not moved. It
+// yields at most one error, then stops.
 func (r *BlockedUsersRequest) All(ctx context.Context) iter.Seq2[*User, error] {
-	return iterate(ctx, r.FetchNext)
+	return r.p.all(ctx)
 }

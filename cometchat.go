@@ -3,7 +3,6 @@ package cometchat
 import (
 	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -18,7 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cenkalti/backoff/v4"
 	"github.com/gorilla/websocket"
 
 	"github.com/gocometchat/cometchat/internal/realtime"
@@ -151,105 +149,6 @@ func (b *AppSettingsBuilder) Build() AppSettings {
 	return s
 }
 
-// Option configures a Client beyond AppSettings.
-type Option func(*options)
-
-type options struct {
-	httpClient   *http.Client
-	tlsConfig    *tls.Config
-	logger       *slog.Logger
-	platform     string
-	ping, pong   time.Duration
-	newBackOff   func() backoff.BackOff
-	queueSize    int
-	queueBytes   int64
-	maxFrame     int64
-	callTimeout  time.Duration
-	noAutoBusy   bool
-	recoveryMax  int
-	noRecovery   bool
-	healthyAfter time.Duration
-	source       source
-}
-
-type source struct{ resource, platform, language string }
-
-// WithSource labels this client's logins with the identity of a wrapper or UI
-// kit built on the SDK (Cordova: setSource): the three values go into the
-// login body's appInfo as resource, platform and language. The session's
-// platform (WithPlatform) is a different thing and stays as it is.
-func WithSource(resource, platform, language string) Option {
-	return func(o *options) { o.source = source{resource: resource, platform: platform, language: language} }
-}
-
-// WithHTTPClient sets the HTTP client for REST calls. Its transport's TLS
-// settings do not affect the websocket; use WithTLSConfig for both. The
-// client uses a copy of hc whose redirect policy refuses redirects to another
-// host or from https to http (the call fails with CodeRedirectRefused), so
-// that credentials reach only the configured hosts; hc itself is not changed.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
-
-// WithTLSConfig sets the TLS configuration of REST calls and the websocket,
-// e.g. RootCAs that trust a test server's certificate. Verification stays on.
-func WithTLSConfig(cfg *tls.Config) Option { return func(o *options) { o.tlsConfig = cfg } }
-
-// WithLogger sets the logger (default: discard).
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
-
-// WithPlatform changes the platform string sent in login bodies and the auth
-// frame (default "GO").
-func WithPlatform(p string) Option { return func(o *options) { o.platform = p } }
-
-// WithKeepAlive sets the ping interval (default 15 s) and how long a pong may
-// take (default 3 s).
-func WithKeepAlive(interval, pongTimeout time.Duration) Option {
-	return func(o *options) { o.ping, o.pong = interval, pongTimeout }
-}
-
-// WithReconnectBackOff sets the redial policy. The default is jittered
-// exponential backoff from about 0.5 s to 30 s that never gives up.
-func WithReconnectBackOff(f func() backoff.BackOff) Option {
-	return func(o *options) { o.newBackOff = f }
-}
-
-// WithDispatchQueueSize bounds the events waiting for listeners (default
-// 10,000). When full, reading from the socket waits and OnSlowConsumer fires.
-func WithDispatchQueueSize(n int) Option { return func(o *options) { o.queueSize = n } }
-
-// DefaultDispatchQueueBytes is the default of WithDispatchQueueBytes.
-const DefaultDispatchQueueBytes = 64 << 20
-
-// WithDispatchQueueBytes bounds the bytes of the frames waiting for listeners
-// (default 64 MiB), besides their number: the queue is full at either bound.
-// A single frame larger than n still passes, alone.
-func WithDispatchQueueBytes(n int64) Option { return func(o *options) { o.queueBytes = n } }
-
-// DefaultMaxFrameBytes is the default of WithMaxFrameBytes.
-const DefaultMaxFrameBytes = realtime.DefaultMaxFrameBytes
-
-// WithMaxFrameBytes bounds one frame received on the socket (default 8 MiB).
-// A larger frame is never read into memory: the client closes that socket,
-// logs a warning, reconnects and recovers the messages it missed over REST
-// (whose responses are bounded at 64 MiB), so nothing around it is lost.
-func WithMaxFrameBytes(n int64) Option { return func(o *options) { o.maxFrame = n } }
-
-// WithCallTimeout sets how long an outgoing call rings before it is marked
-// unanswered (default 45 s).
-func WithCallTimeout(d time.Duration) Option { return func(o *options) { o.callTimeout = d } }
-
-// WithoutAutoBusy stops the client from answering incoming calls with busy
-// while it has an active call.
-func WithoutAutoBusy() Option { return func(o *options) { o.noAutoBusy = true } }
-
-// WithMissedMessageRecovery sets the largest gap (in messages) recovered after
-// a reconnect (default 10,000); 0 or less disables recovery.
-func WithMissedMessageRecovery(max int) Option {
-	return func(o *options) {
-		o.recoveryMax = max
-		o.noRecovery = max <= 0
-	}
-}
-
 // Client is one CometChat app session: one logged-in user and one socket.
 // Several clients can live in one process. It is safe for concurrent use.
 type Client struct {
@@ -294,30 +193,9 @@ func New(appID string, settings AppSettings, opts ...Option) (*Client, error) {
 	if blank(appID) {
 		return nil, errorf(CodeMissingParameters, "an app ID is required")
 	}
-	var o options
-	for _, f := range opts {
-		f(&o)
-	}
-	if o.logger == nil {
-		o.logger = slog.New(slog.DiscardHandler)
-	}
-	if o.platform == "" {
-		o.platform = "GO"
-	}
-	if o.queueSize <= 0 {
-		o.queueSize = 10000
-	}
-	if o.queueBytes <= 0 {
-		o.queueBytes = DefaultDispatchQueueBytes
-	}
-	if o.maxFrame <= 0 {
-		o.maxFrame = DefaultMaxFrameBytes
-	}
-	if o.callTimeout <= 0 {
-		o.callTimeout = DefaultCallTimeout
-	}
-	if o.recoveryMax == 0 && !o.noRecovery {
-		o.recoveryMax = 10000
+	o, err := buildOptions(opts)
+	if err != nil {
+		return nil, err
 	}
 	settings.Region = Region(strings.ToLower(string(settings.Region)))
 	if settings.Region == "" {
@@ -964,7 +842,7 @@ func (c *Client) startSocket() error {
 	gen := c.connGen
 	conn := realtime.New(realtime.Config{
 		URL: u, Dialer: c.dialer, Auth: c.authFrame,
-		PingInterval: c.o.ping, PongTimeout: c.o.pong, MaxFrameBytes: c.o.maxFrame, NewBackOff: c.o.newBackOff, HealthyAfter: c.o.healthyAfter,
+		PingInterval: c.o.ping, PongTimeout: c.o.pong, MaxFrameBytes: c.o.maxFrame, NewBackOff: c.o.newBackOff,
 		OnFrame:         c.handleFrame,
 		BeforeDial:      c.anchorPosition,
 		OnAuthenticated: func(ctx context.Context) { c.recoverMissed(ctx, gen) },

@@ -264,7 +264,8 @@ func (r *ConversationsRequest) FetchNext(ctx context.Context) ([]*Conversation, 
 	return r.p.fetchNext(ctx)
 }
 
-// All iterates over every remaining conversation.
+// All ranges over the conversations, page by page, from the first page on
+// its own cursor: each range starts again, and FetchNext is not moved.
 func (r *ConversationsRequest) All(ctx context.Context) iter.Seq2[*Conversation, error] {
-	return iterate(ctx, r.FetchNext)
+	return r.p.all(ctx)
 }

@@ -78,8 +78,9 @@ func TestGroupsListPagination(t *testing.T) {
 				require.NotNil(t, page)
 				require.Empty(t, page, "after the last page")
 			}
-			// The iterator of a finished request yields nothing.
-			require.Empty(t, collect(t, req.All(ctx)))
+			// All starts from the first page on its own cursor, even on a
+			// finished request.
+			require.Equal(t, want, groupGUIDs(collect(t, req.All(ctx))))
 
 			// All on a fresh request yields each group once, in order, and ends.
 			for _, limit := range []int{1, 3, 7, 100} {
@@ -94,27 +95,31 @@ func TestGroupsListPagination(t *testing.T) {
 				}
 				page, err := req.FetchNext(ctx)
 				require.NoError(t, err)
-				require.Empty(t, page, "All leaves the request finished (limit %d)", limit)
+				require.Equal(t, want[:min(limit, len(want))], groupGUIDs(page), "All leaves FetchNext's cursor alone (limit %d)", limit)
 			}
 		})
 	}
 
-	// All continues from where FetchNext left off; breaking out of All stops
-	// it, and nothing more is yielded.
+	// All starts from the first page whatever FetchNext did; breaking out of
+	// All stops it, and nothing more is yielded; FetchNext goes on from its
+	// own place.
 	req, err := owner.NewGroupsRequestBuilder().SetLimit(3).Build()
 	require.NoError(t, err)
 	page, err := req.FetchNext(ctx)
 	require.NoError(t, err)
 	require.Equal(t, want[:3], groupGUIDs(page))
-	var rest []string
+	var some []string
 	for g, err := range req.All(ctx) {
 		require.NoError(t, err)
-		rest = append(rest, g.GUID)
-		if len(rest) == 2 {
+		some = append(some, g.GUID)
+		if len(some) == 2 {
 			break
 		}
 	}
-	require.Equal(t, want[3:5], rest)
+	require.Equal(t, want[:2], some)
+	page, err = req.FetchNext(ctx)
+	require.NoError(t, err)
+	require.Equal(t, want[3:6], groupGUIDs(page))
 }
 
 func TestGroupMembersListPagination(t *testing.T) {

@@ -70,11 +70,12 @@ type GroupsRequest struct{ p *pager[*Group] }
 // returns an empty slice and no error.
 func (r *GroupsRequest) FetchNext(ctx context.Context) ([]*Group, error) { return r.p.fetchNext(ctx) }
 
-// All ranges over the remaining groups, page by page, from where FetchNext
-// left off. It yields at most one error, then stops; it stops rather than
-// loops when the server repeats a page (ERR_CURSOR_NOT_ADVANCING).
+// All ranges over the groups, page by page, from the first page on its own
+// cursor: each range starts again, and FetchNext is not moved. It yields at
+// most one error, then stops; it stops rather than loops when the server
+// repeats a page (ERR_CURSOR_NOT_ADVANCING).
 func (r *GroupsRequest) All(ctx context.Context) iter.Seq2[*Group, error] {
-	return iterate(ctx, r.FetchNext)
+	return r.p.all(ctx)
 }
 
 func groupKey(g *Group) string { return strings.ToLower(g.GUID) }

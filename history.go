@@ -179,7 +179,8 @@ func (b *MessagesRequestBuilder) Build() (*MessagesRequest, error) {
 	if b.updatesOnly && b.updatedAfter == 0 {
 		return nil, errorf(CodeNotEnoughParameters, "UpdatesOnly needs SetUpdatedAfter")
 	}
-	r := &MessagesRequest{c: b.c, id: b.messageID, ts: b.timestamp, upd: b.updatedAfter}
+	r := &MessagesRequest{c: b.c, id: b.messageID, ts: b.timestamp, upd: b.updatedAfter,
+		startID: b.messageID, startTS: b.timestamp, startUpd: b.updatedAfter}
 	switch {
 	case b.parentID > 0:
 		r.path = "messages/" + strconv.FormatInt(b.parentID, 10) + "/thread"
@@ -228,6 +229,8 @@ type MessagesRequest struct {
 	path        string
 	query       []rest.KV
 	updatesOnly bool
+	// The cursor the request was built with, where every All range starts.
+	startID, startTS, startUpd int64
 
 	mu         sync.Mutex
 	id, ts     int64
@@ -248,19 +251,32 @@ func (r *MessagesRequest) FetchNext(ctx context.Context) ([]Message, error) {
 	return r.fetch(ctx, "append")
 }
 
-// All iterates forward (FetchNext) to the newest message.
+// All iterates forward to the newest message, from the cursor the request
+// was built with, on its own cursor: each range starts again there, and
+// FetchNext and FetchPrevious are not moved.
 func (r *MessagesRequest) All(ctx context.Context) iter.Seq2[Message, error] {
-	return iterate(ctx, r.guarded(r.FetchNext))
+	return iterate(ctx, func() func(context.Context) ([]Message, error) { return r.fresh().guarded(true) })
 }
 
-// AllPrevious iterates backward (FetchPrevious) to the oldest message: pages
-// come newest first, each page ascending by ID.
+// AllPrevious iterates backward to the oldest message, like All: pages come
+// newest first, each page ascending by ID.
 func (r *MessagesRequest) AllPrevious(ctx context.Context) iter.Seq2[Message, error] {
-	return iterate(ctx, r.guarded(r.FetchPrevious))
+	return iterate(ctx, func() func(context.Context) ([]Message, error) { return r.fresh().guarded(false) })
 }
 
-// guarded fails instead of looping when the server's cursor stops moving.
-func (r *MessagesRequest) guarded(fetch func(context.Context) ([]Message, error)) func(context.Context) ([]Message, error) {
+// fresh is a copy of r at the cursor it was built with.
+func (r *MessagesRequest) fresh() *MessagesRequest {
+	return &MessagesRequest{c: r.c, path: r.path, query: r.query, updatesOnly: r.updatesOnly,
+		startID: r.startID, startTS: r.startTS, startUpd: r.startUpd, id: r.startID, ts: r.startTS, upd: r.startUpd}
+}
+
+// guarded is r's FetchNext (forward) or FetchPrevious, failing instead of
+// looping when the server's cursor stops moving.
+func (r *MessagesRequest) guarded(forward bool) func(context.Context) ([]Message, error) {
+	fetch := r.FetchPrevious
+	if forward {
+		fetch = r.FetchNext
+	}
 	var lastFirst, lastLast int64 = -1, -1
 	return func(ctx context.Context) ([]Message, error) {
 		page, err := fetch(ctx)

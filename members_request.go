@@ -64,10 +64,11 @@ func (r *GroupMembersRequest) FetchNext(ctx context.Context) ([]*GroupMember, er
 	return r.p.fetchNext(ctx)
 }
 
-// All ranges over the remaining members, page by page, from where FetchNext
-// left off. It yields at most one error, then stops.
+// All ranges over the members, page by page, from the first page on its own
+// cursor: each range starts again, and FetchNext is not moved. It yields at
+// most one error, then stops.
 func (r *GroupMembersRequest) All(ctx context.Context) iter.Seq2[*GroupMember, error] {
-	return iterate(ctx, r.FetchNext)
+	return r.p.all(ctx)
 }
 
 // BannedMembersRequestBuilder describes the banned users of one group
@@ -126,10 +127,11 @@ func (r *BannedMembersRequest) FetchNext(ctx context.Context) ([]*GroupMember, e
 	return r.p.fetchNext(ctx)
 }
 
-// All ranges over the remaining banned users, page by page, from where
-// FetchNext left off. It yields at most one error, then stops.
+// All ranges over the banned users, page by page, from the first page on
+// its own cursor: each range starts again, and FetchNext is not moved. It
+// yields at most one error, then stops.
 func (r *BannedMembersRequest) All(ctx context.Context) iter.Seq2[*GroupMember, error] {
-	return iterate(ctx, r.FetchNext)
+	return r.p.all(ctx)
 }
 
 // memberQuery validates and encodes the query shared by member and banned

@@ -37,7 +37,7 @@ func (c *Client) SetLastDeliveredMessageID(id int64) {
 // position and queues them, so that they reach the listeners in order, before
 // anything newer, and once.
 func (c *Client) recoverMissed(ctx context.Context, gen int) {
-	if c.o.noRecovery {
+	if c.o.recoveryMax == 0 {
 		return
 	}
 	c.mu.Lock()
@@ -119,7 +119,7 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 // socket authenticates, so that whatever arrives after it is either received
 // live or recovered after a reconnect.
 func (c *Client) anchorPosition(ctx context.Context) {
-	if c.o.noRecovery {
+	if c.o.recoveryMax == 0 {
 		return
 	}
 	c.mu.Lock()

@@ -93,10 +93,24 @@ func (p *pager[T]) fetchNext(ctx context.Context) ([]T, error) {
 	return items, nil
 }
 
+// fresh returns a pager with p's request at its first page: what an All
+// iterator walks, so that it neither continues nor disturbs FetchNext.
+func (p *pager[T]) fresh() *pager[T] {
+	return newPager(p.c, p.path, p.query, p.decode, p.key)
+}
+
+// all is the All iterator of a paged request: each range starts from the
+// first page on its own pager.
+func (p *pager[T]) all(ctx context.Context) iter.Seq2[T, error] {
+	return iterate(ctx, func() func(context.Context) ([]T, error) { return p.fresh().fetchNext })
+}
+
 // iterate turns a fetch function into an iterator that pages until the end,
 // stops at the first error (yielding it once), and never loops forever.
-func iterate[T any](ctx context.Context, fetch func(context.Context) ([]T, error)) iter.Seq2[T, error] {
+// start is called at each range, so that every range begins at the start.
+func iterate[T any](ctx context.Context, start func() func(context.Context) ([]T, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		fetch := start()
 		n := 0
 		for {
 			page, err := fetch(ctx)

@@ -185,11 +185,12 @@ type UsersRequest struct{ p *pager[*User] }
 // returns an empty slice and no error (build a new request to start over).
 func (r *UsersRequest) FetchNext(ctx context.Context) ([]*User, error) { return r.p.fetchNext(ctx) }
 
-// All ranges over the remaining users, page by page, from where FetchNext
-// left off. It yields at most one error, then stops; it stops rather than
-// loops when the server repeats a page (ERR_CURSOR_NOT_ADVANCING).
+// All ranges over the users, page by page, from the first page on its own
+// cursor: each range starts again, and FetchNext is not moved. It yields at
+// most one error, then stops; it stops rather than loops when the server
+// repeats a page (ERR_CURSOR_NOT_ADVANCING).
 func (r *UsersRequest) All(ctx context.Context) iter.Seq2[*User, error] {
-	return iterate(ctx, r.FetchNext)
+	return r.p.all(ctx)
 }
 
 func userKey(u *User) string { return strings.ToLower(u.UID) }

@@ -54,8 +54,9 @@ func TestUsersListPagesWithAll(t *testing.T) {
 		sizes = append(sizes, len(page))
 	}
 	require.Equal(t, []int{2, 2, 1, 0, 0}, sizes)
-	// All on an exhausted request yields nothing.
-	require.Empty(t, collect(t, req.All(ctx)))
+	// All starts from the first page on its own cursor, even on an exhausted
+	// request.
+	require.Len(t, collect(t, req.All(ctx)), 5)
 }
 
 func TestUsersListFilters(t *testing.T) {
@@ -302,10 +303,10 @@ func TestUsersIteratorStopsOnRepeatedPage(t *testing.T) {
 	require.NoError(t, err)
 	check("/v3.0/groups/grp/bannedusers", mapSeq(bmreq.All(ctx), func(m *cometchat.GroupMember) string { return m.UID }))
 
-	// After the failure the request is finished: FetchNext returns an empty page.
+	// All walked its own cursor: FetchNext still starts at the first page.
 	page, err := ureq.FetchNext(ctx)
 	require.NoError(t, err)
-	require.Empty(t, page)
+	require.Len(t, page, 2)
 }
 
 func mapSeq[T any](seq func(func(T, error) bool), f func(T) string) func(func(string, error) bool) {
@@ -320,4 +321,46 @@ func mapSeq[T any](seq func(func(T, error) bool), f func(T) string) func(func(st
 			}
 		}
 	}
+}
+
+// Each range over All starts from the first page on its own cursor: ranging
+// twice yields the same users, and FetchNext keeps its own place.
+func TestAllStartsFreshEachRange(t *testing.T) {
+	t.Parallel()
+	srv := bareServer(t, "u1", "u2", "u3", "u4", "u5")
+	c := restClient(t, srv, "u1")
+	ctx := ctxT(t)
+	req, err := c.NewUsersRequestBuilder().SetLimit(2).Build()
+	require.NoError(t, err)
+	first, err := req.FetchNext(ctx)
+	require.NoError(t, err)
+	require.Len(t, first, 2)
+	uids := func() []string {
+		var out []string
+		for _, u := range collect(t, req.All(ctx)) {
+			out = append(out, u.UID)
+		}
+		return out
+	}
+	all := uids()
+	require.Len(t, all, 5, "from the first page, not after FetchNext's")
+	require.Equal(t, all, uids(), "a second range yields the same")
+	next, err := req.FetchNext(ctx)
+	require.NoError(t, err)
+	require.Len(t, next, 2)
+	require.NotEqual(t, first[0].UID, next[0].UID, "FetchNext continues where it was")
+
+	// The same for message history.
+	for _, text := range []string{"a", "b", "c"} {
+		_, err := c.SendMessage(ctx, cometchat.NewTextMessage("u2", cometchat.ReceiverTypeUser, text))
+		require.NoError(t, err)
+	}
+	hist, err := c.NewMessagesRequestBuilder().SetUID("u2").SetLimit(1).Build()
+	require.NoError(t, err)
+	page, err := hist.FetchPrevious(ctx)
+	require.NoError(t, err)
+	require.Len(t, page, 1)
+	count := func() int { return len(collect(t, hist.AllPrevious(ctx))) }
+	require.Equal(t, 3, count())
+	require.Equal(t, 3, count())
 }
