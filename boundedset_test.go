@@ -49,5 +49,5 @@ func TestOwnMUIDResent(t *testing.T) {
 	c.noteOwnMUID("new")
 	require.False(t, c.isOwnMUID("m0"), "m0 was the oldest")
 	require.True(t, c.isOwnMUID("new"))
-	require.Len(t, c.own.m, ownMUIDCapacity)
+	require.Len(t, c.resume.own.m, ownMUIDCapacity)
 }

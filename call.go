@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/gocometchat/cometchat/internal/rest"
@@ -110,8 +111,10 @@ func decodeCall(b BaseMessage, d *wire.MessageData, ents *entities, topStatus st
 	return c
 }
 
-// callState is the client's active call (decision 21: in memory only).
+// callState is the client's active call (decision 21: in memory only), with
+// its own lock.
 type callState struct {
+	mu     sync.Mutex
 	active *Call
 	timer  *time.Timer
 	// recent remembers the last status seen on the socket for recent
@@ -157,11 +160,21 @@ func terminal(st CallStatus) bool {
 	return false
 }
 
-func (c *Client) stopCallTimerLocked() {
-	if c.calls.timer != nil {
-		c.calls.timer.Stop()
-		c.calls.timer = nil
+func (c *Client) stopCallTimerLocked() { c.calls.stopTimerLocked() }
+
+func (s *callState) stopTimerLocked() {
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
 	}
+}
+
+// reset forgets the active call and its timer (logout, close).
+func (s *callState) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopTimerLocked()
+	s.active, s.recent = nil, nil
 }
 
 // deliverCall routes a call message as surface.md §4.3 point 25 says.
@@ -225,8 +238,8 @@ type callUpdate struct {
 // ActiveCall returns the call this client initiated or accepted and that has
 // not ended, or nil (Cordova: getActiveCall).
 func (c *Client) ActiveCall() *Call {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.calls.mu.Lock()
+	defer c.calls.mu.Unlock()
 	if c.calls.active == nil {
 		return nil
 	}
@@ -256,9 +269,9 @@ func (c *Client) InitiateCall(ctx context.Context, call *Call) (*Call, error) {
 	if typ != CallTypeAudio && typ != CallTypeVideo {
 		return nil, errorf(CodeMissingParameters, "the call type must be audio or video, not %q", typ)
 	}
-	c.mu.Lock()
+	c.calls.mu.Lock()
 	busy := c.calls.active != nil
-	c.mu.Unlock()
+	c.calls.mu.Unlock()
 	if busy {
 		return nil, errorf(CodeCallAlreadyInitiated, "a call is already active; end it first")
 	}
@@ -272,8 +285,8 @@ func (c *Client) InitiateCall(ctx context.Context, call *Call) (*Call, error) {
 		return nil, err
 	}
 	c.noteSeen(out.ID)
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.calls.mu.Lock()
+	defer c.calls.mu.Unlock()
 	switch st := c.calls.seen(out.SessionID); {
 	case terminal(st):
 		// Answered busy or rejected before the reply came back.
@@ -297,15 +310,15 @@ func (c *Client) InitiateCall(ctx context.Context, call *Call) (*Call, error) {
 // callTimedOut marks an unanswered outgoing call, as the Cordova SDK does
 // after 45 s.
 func (c *Client) callTimedOut(sessionID string) {
-	c.mu.Lock()
+	c.calls.mu.Lock()
 	a := c.calls.active
-	if a == nil || a.SessionID != sessionID || a.Status != CallStatusInitiated || c.closed {
-		c.mu.Unlock()
+	if a == nil || a.SessionID != sessionID || a.Status != CallStatusInitiated || c.closed.Load() {
+		c.calls.mu.Unlock()
 		return
 	}
 	c.calls.active, c.calls.timer = nil, nil
-	c.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	c.calls.mu.Unlock()
+	ctx, cancel := context.WithTimeout(c.life, 30*time.Second)
 	defer cancel()
 	out, err := c.updateCall(ctx, sessionID, callUpdate{Status: CallStatusUnanswered})
 	if err != nil {
@@ -330,9 +343,9 @@ func (c *Client) AcceptCall(ctx context.Context, sessionID string) (*Call, error
 	if blank(sessionID) {
 		return nil, errorf(CodeMissingParameters, "a session ID is required")
 	}
-	c.mu.Lock()
+	c.calls.mu.Lock()
 	a := c.calls.active
-	c.mu.Unlock()
+	c.calls.mu.Unlock()
 	if a != nil && a.SessionID != sessionID {
 		return nil, errorf(CodeCallInProgress, "another call is active; end it first")
 	}
@@ -340,11 +353,11 @@ func (c *Client) AcceptCall(ctx context.Context, sessionID string) (*Call, error
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
+	c.calls.mu.Lock()
 	if !terminal(c.calls.seen(sessionID)) {
 		c.calls.active = out
 	}
-	c.mu.Unlock()
+	c.calls.mu.Unlock()
 	return out, nil
 }
 
@@ -375,11 +388,11 @@ func (c *Client) EndCall(ctx context.Context, sessionID string) (*Call, error) {
 		return nil, errorf(CodeMissingParameters, "a session ID is required")
 	}
 	var joinedAt int64
-	c.mu.Lock()
+	c.calls.mu.Lock()
 	if a := c.calls.active; a != nil && a.SessionID == sessionID {
 		joinedAt = a.JoinedAt
 	}
-	c.mu.Unlock()
+	c.calls.mu.Unlock()
 	out, err := c.updateCall(ctx, sessionID, callUpdate{Status: CallStatusEnded, JoinedAt: joinedAt})
 	c.forgetCall(sessionID)
 	return out, err
@@ -387,8 +400,8 @@ func (c *Client) EndCall(ctx context.Context, sessionID string) (*Call, error) {
 
 // forgetCall clears the active call if it is sessionID ("" for any).
 func (c *Client) forgetCall(sessionID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.calls.mu.Lock()
+	defer c.calls.mu.Unlock()
 	if a := c.calls.active; a != nil && (sessionID == "" || a.SessionID == sessionID) {
 		c.calls.active = nil
 		c.stopCallTimerLocked()
@@ -424,7 +437,7 @@ func decodeCallData(raw json.RawMessage) (*Call, error) {
 // parties did, and answers busy when asked to ring while in a call. It
 // reports whether the listeners should hear about this call message.
 func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
-	c.mu.Lock()
+	c.calls.mu.Lock()
 	a := c.calls.active
 	same := a != nil && a.SessionID == call.SessionID
 	// One member's refusal does not end a group call.
@@ -435,7 +448,7 @@ func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
 	switch call.Status {
 	case CallStatusInitiated:
 		if !isInitiator && a != nil && !same && !c.o.noAutoBusy {
-			c.mu.Unlock()
+			c.calls.mu.Unlock()
 			c.log.Debug("cometchat: busy: answering an incoming call while in another", "session", call.SessionID)
 			select {
 			case c.busySlots <- struct{}{}:
@@ -449,7 +462,7 @@ func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
 			go func() {
 				defer c.bg.Done()
 				defer func() { <-c.busySlots }()
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				ctx, cancel := context.WithTimeout(c.life, 30*time.Second)
 				defer cancel()
 				if _, err := c.updateCall(ctx, call.SessionID, callUpdate{Status: CallStatusBusy}); err != nil {
 					c.log.Debug("cometchat: busy answer failed", "err", err)
@@ -473,6 +486,6 @@ func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
 			c.stopCallTimerLocked()
 		}
 	}
-	c.mu.Unlock()
+	c.calls.mu.Unlock()
 	return true
 }

@@ -31,10 +31,10 @@ func TestBusyAnswersInFlightAreBounded(t *testing.T) {
 	defer ts.Close()
 	c, err := New("app", AppSettings{ClientHost: ts.URL + "/v3.0", AdminHost: ts.URL + "/v3.0"}, WithHTTPClient(ts.Client()))
 	require.NoError(t, err)
-	c.mu.Lock()
-	c.user, c.authToken = &User{UID: "me"}, "token"
+	c.sess.set(&User{UID: "me"}, "token", "", nil)
+	c.calls.mu.Lock()
 	c.calls.active = &Call{BaseMessage: BaseMessage{ReceiverID: "someone"}, SessionID: "the-call"}
-	c.mu.Unlock()
+	c.calls.mu.Unlock()
 
 	for i := range 200 {
 		in := &Call{BaseMessage: BaseMessage{ReceiverID: "me", ReceiverType: ReceiverTypeUser}, SessionID: fmt.Sprint("flood-", i), Status: CallStatusInitiated}

@@ -311,11 +311,7 @@ func (c *Client) deliver(msg Message) {
 		}
 	}
 	if id := msg.Base().ID; id > 0 {
-		c.mu.Lock()
-		if id > c.position {
-			c.position = id
-		}
-		c.mu.Unlock()
+		c.resume.delivered(id)
 	}
 }
 
@@ -378,56 +374,8 @@ func (c *Client) deliverAction(a *Action) {
 	}
 }
 
-// boundedSet remembers the most recent keys, up to limit. It grows with use
-// (an idle client holds none of it), then forgets the oldest key for each new
-// one. A key already present takes no second slot. Make one with
-// newBoundedSet: the zero value has no room.
-type boundedSet[K comparable] struct {
-	m     map[K]struct{}
-	ring  []K
-	next  int
-	limit int
-}
-
-func newBoundedSet[K comparable](limit int) boundedSet[K] {
-	return boundedSet[K]{limit: max(limit, 1)}
-}
-
-// add records k and reports whether it was new.
-func (s *boundedSet[K]) add(k K) bool {
-	if _, ok := s.m[k]; ok {
-		return false
-	}
-	if s.m == nil {
-		s.m = make(map[K]struct{})
-	}
-	if len(s.ring) < s.limit {
-		s.ring = append(s.ring, k)
-	} else {
-		delete(s.m, s.ring[s.next])
-		s.ring[s.next] = k
-		s.next = (s.next + 1) % s.limit
-	}
-	s.m[k] = struct{}{}
-	return true
-}
-
-// contains reports whether k is remembered.
-func (s *boundedSet[K]) contains(k K) bool {
-	_, ok := s.m[k]
-	return ok
-}
-
-// seenCapacity bounds the message ids remembered so that a message is never
-// delivered twice across the live and recovered streams.
-const seenCapacity = 16384
-
 // markSeen records id and reports whether it was new.
-func (c *Client) markSeen(id int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.seen.add(id)
-}
+func (c *Client) markSeen(id int64) bool { return c.resume.markSeen(id) }
 
 // noteSeen records the id of a message this session sent, so that it is not
 // delivered back by missed-message recovery.

@@ -37,9 +37,7 @@ type onlineMembersBody struct {
 // onlineMembers calls POST {socket service}/api/v3.0/online-members with the
 // socket JWT in Authorization (raw, no "Bearer"), as the JavaScript SDK does.
 func (c *Client) onlineMembers(ctx context.Context, body *onlineMembersBody) (json.RawMessage, error) {
-	c.mu.Lock()
-	jwt := c.jwt
-	c.mu.Unlock()
+	jwt, _ := c.sess.credential()
 	if jwt == "" {
 		return nil, errorf(CodeNotLoggedIn, "log in first")
 	}

@@ -22,10 +22,8 @@ import (
 // locally, and the connection stops for good with that reason, which
 // WaitConnected and ConnectionState report.
 func (c *Client) renewJWT(ctx context.Context, gen int, ae *realtime.AuthError) error {
-	c.mu.Lock()
-	token, stale := c.authToken, gen != c.connGen
-	c.mu.Unlock()
-	if stale || token == "" {
+	token := c.sess.token()
+	if !c.sock.isCurrent(gen) || token == "" {
 		return errorf(CodeNotLoggedIn, "the session this socket belonged to is over")
 	}
 	c.log.Info("cometchat: the socket refused its credential; renewing the JWT", "code", ae.Code)
@@ -41,12 +39,7 @@ func (c *Client) renewJWT(ctx context.Context, gen int, ae *realtime.AuthError) 
 		}
 		return nil
 	}
-	c.mu.Lock()
-	if c.authToken == token {
-		c.jwt = jwt
-		c.rememberLocked(jwt)
-	}
-	c.mu.Unlock()
+	c.sess.renew(token, jwt)
 	return nil
 }
 
@@ -61,7 +54,7 @@ func (c *Client) fetchJWT(ctx context.Context, token string) (string, error) {
 		JWT wire.Str `json:"jwt"`
 	}
 	if json.Unmarshal(resp.Data, &me) == nil && me.JWT != "" {
-		c.remember(string(me.JWT))
+		c.sess.remember(string(me.JWT))
 		return string(me.JWT), nil
 	}
 	resp, err = c.call(ctx, &rest.Request{Method: http.MethodPost, BaseURL: c.clientBase(), Path: "me/jwt",
@@ -75,7 +68,7 @@ func (c *Client) fetchJWT(ctx context.Context, token string) (string, error) {
 	if json.Unmarshal(resp.Data, &jt) != nil || jt.Token == "" {
 		return "", &Error{Code: CodeFailedToFetch, Message: "the server sent no JWT"}
 	}
-	c.remember(string(jt.Token))
+	c.sess.remember(string(jt.Token))
 	return string(jt.Token), nil
 }
 
@@ -97,29 +90,23 @@ func (c *Client) endSession(token string, cause error) error {
 	if errors.As(cause, &e) {
 		ended.Code, ended.HTTPStatus = e.Code, e.HTTPStatus
 	}
-	c.mu.Lock()
-	if c.authToken != token {
-		c.mu.Unlock()
+	current, hadUser := c.sess.end(token, ended)
+	if !current {
 		return ended // another login replaced that session meanwhile
 	}
-	conn := c.conn
-	c.conn = nil
-	hadUser := c.clearSessionLocked()
-	c.ended = ended
-	c.mu.Unlock()
+	c.log.Warn("cometchat: the server no longer accepts the auth token; the session has ended")
+	c.typing.reset()
+	c.calls.reset()
 	if hadUser {
 		c.fireLogout()
 	}
-	if conn != nil {
-		// From the socket's own goroutine (renewJWT) this does not wait, and
-		// the loop ends with the returned error.
-		conn.Stop()
-	}
+	// Never waits: renewJWT runs on the connection's own goroutine.
+	c.stopSocket()
 	return ended
 }
 
 // realtimeErr converts a socket failure into *Error, with known secrets
 // scrubbed from what the server said.
 func (c *Client) realtimeErr(err error) error {
-	return c.scrub(fromRealtime(err))
+	return c.sess.scrub(fromRealtime(err))
 }

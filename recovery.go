@@ -17,20 +17,14 @@ import (
 // delivered to listeners (Cordova: getLastDeliveredMessageId). Save it to
 // resume tomorrow with SetLastDeliveredMessageID.
 func (c *Client) LastDeliveredMessageID() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.position
+	pos, _ := c.resume.get()
+	return pos
 }
 
 // SetLastDeliveredMessageID imports a resume position. After the next
 // (re)connection, every message after it is fetched and delivered to the
 // listeners, in order, before new ones.
-func (c *Client) SetLastDeliveredMessageID(id int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.position = id
-	c.anchored = id > 0
-}
+func (c *Client) SetLastDeliveredMessageID(id int64) { c.resume.set(id) }
 
 // recoverMissed runs on the connection goroutine after each authentication,
 // before live frames are read: it pages every message after the resume
@@ -40,11 +34,8 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 	if c.o.recoveryMax == 0 {
 		return
 	}
-	c.mu.Lock()
-	pos, anchored := c.position, c.anchored
-	stale := gen != c.connGen
-	c.mu.Unlock()
-	if stale {
+	pos, anchored := c.resume.get()
+	if !c.sock.isCurrent(gen) {
 		return
 	}
 	if !anchored {
@@ -67,12 +58,9 @@ func (c *Client) recoverMissed(ctx context.Context, gen int) {
 		// The server forgot ids it gave out (a reset, a fresh server behind
 		// the same host): its ids start again below ours, and new messages
 		// would be dropped as already seen. Start again from its position.
-		c.mu.Lock()
-		if gen == c.connGen {
-			c.position = upper
-			c.seen = newBoundedSet[int64](seenCapacity)
+		if c.sock.isCurrent(gen) {
+			c.resume.restartAt(upper)
 		}
-		c.mu.Unlock()
 		c.resyncRequired(errorf(CodeResyncServerBehind,
 			"the server's newest message id %d is below the resume position %d: it was reset or replaced; resuming from its position, messages in between cannot be recovered", upper, pos))
 		return
@@ -122,10 +110,7 @@ func (c *Client) anchorPosition(ctx context.Context) {
 	if c.o.recoveryMax == 0 {
 		return
 	}
-	c.mu.Lock()
-	anchored := c.anchored
-	c.mu.Unlock()
-	if anchored {
+	if _, anchored := c.resume.get(); anchored {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -137,10 +122,7 @@ func (c *Client) anchorPosition(ctx context.Context) {
 		}
 		return
 	}
-	c.mu.Lock()
-	c.position = max(c.position, newest)
-	c.anchored = true
-	c.mu.Unlock()
+	c.resume.anchor(newest)
 }
 
 func (c *Client) newestMessageID(ctx context.Context) (int64, error) {
@@ -238,24 +220,6 @@ func (c *Client) resyncRequired(err error) {
 	})
 }
 
-// ownMUIDCapacity bounds the client message ids this session remembers
-// having sent, so that recovery does not hand the session its own messages.
-const ownMUIDCapacity = 4096
+func (c *Client) noteOwnMUID(muid string) { c.resume.noteOwn(muid) }
 
-func (c *Client) noteOwnMUID(muid string) {
-	if muid == "" {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.own.add(muid)
-}
-
-func (c *Client) isOwnMUID(muid string) bool {
-	if muid == "" {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.own.contains(muid)
-}
+func (c *Client) isOwnMUID(muid string) bool { return c.resume.isOwn(muid) }

@@ -36,9 +36,10 @@ func TestRememberedSecretsBounded(t *testing.T) {
 	_, err = c.Login(ctx, "superhero1", authKey)
 	require.NoError(t, err)
 
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	require.LessOrEqual(t, len(c.secrets), 17)
-	require.Contains(t, c.secrets, c.authToken)
-	require.Contains(t, c.secrets, c.jwt)
+	s := &c.sess
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	require.LessOrEqual(t, len(s.secrets), maxSecrets)
+	require.Contains(t, s.secrets, s.authToken)
+	require.Contains(t, s.secrets, s.jwt)
 }

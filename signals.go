@@ -3,6 +3,7 @@ package cometchat
 import (
 	"context"
 	"strconv"
+	"sync"
 )
 
 type signalBody struct {
@@ -18,16 +19,15 @@ type transientBody struct {
 }
 
 func (c *Client) me() (*User, string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.user == nil {
+	u, server := c.sess.current()
+	if u == nil {
 		return nil, "", errorf(CodeNotLoggedIn, "log in first")
 	}
 	mode := ""
-	if c.server != nil {
-		mode = string(c.server.Mode)
+	if server != nil {
+		mode = string(server.Mode)
 	}
-	return c.user.clone(), mode, nil
+	return u, mode, nil
 }
 
 // StartTyping tells the receiver that the logged-in user is typing (Cordova:
@@ -48,6 +48,37 @@ func (c *Client) EndTyping(ctx context.Context, t *TypingIndicator) error {
 // remembered (to skip sending the same one twice).
 const maxTypingReceivers = 1024
 
+// typingMemory is the last typing indicator sent to each receiver, for the
+// session (cleared at logout).
+type typingMemory struct {
+	mu   sync.Mutex
+	sent map[string]string
+}
+
+func (t *typingMemory) last(receiver string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sent[receiver]
+}
+
+func (t *typingMemory) record(receiver, action string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.sent == nil || len(t.sent) >= maxTypingReceivers {
+		// A bot that types to a million users over weeks must not keep a
+		// million entries; forgetting only means that the next identical
+		// indicator is sent again.
+		t.sent = map[string]string{}
+	}
+	t.sent[receiver] = action
+}
+
+func (t *typingMemory) reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sent = nil
+}
+
 func (c *Client) typingSignal(ctx context.Context, t *TypingIndicator, action string) error {
 	if t == nil {
 		return errorf(CodeMissingParameters, "a typing indicator is required")
@@ -62,23 +93,12 @@ func (c *Client) typingSignal(ctx context.Context, t *TypingIndicator, action st
 	if mode == "NO_TRANSIENT" || mode == "LIMITED_TRANSIENT" {
 		return errorf(CodeTransientBlocked, "typing indicators are disabled for this app (MODE %s)", mode)
 	}
-	c.mu.Lock()
-	last := c.typing[t.ReceiverID]
-	c.mu.Unlock()
-	if last == action {
+	if c.typing.last(t.ReceiverID) == action {
 		return nil
 	}
 	err = c.sendFrame(ctx, c.typingFrame(me, t, action))
 	if err == nil {
-		c.mu.Lock()
-		if len(c.typing) >= maxTypingReceivers {
-			// A bot that types to a million users over weeks must not keep
-			// a million entries; forgetting only means that the next
-			// identical indicator is sent again.
-			clear(c.typing)
-		}
-		c.typing[t.ReceiverID] = action
-		c.mu.Unlock()
+		c.typing.record(t.ReceiverID, action)
 	}
 	return err
 }

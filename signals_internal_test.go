@@ -30,9 +30,9 @@ func TestTypingMemoryIsBounded(t *testing.T) {
 	require.NoError(t, c.WaitConnected(ctx))
 	for i := range maxTypingReceivers + 100 {
 		require.NoError(t, c.StartTyping(ctx, NewTypingIndicator(fmt.Sprintf("user%d", i), ReceiverTypeUser)))
-		c.mu.Lock()
-		n := len(c.typing)
-		c.mu.Unlock()
+		c.typing.mu.Lock()
+		n := len(c.typing.sent)
+		c.typing.mu.Unlock()
 		require.LessOrEqual(t, n, maxTypingReceivers)
 	}
 }

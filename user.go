@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/gocometchat/cometchat/internal/rest"
 	"github.com/gocometchat/cometchat/internal/wire"
@@ -183,14 +182,7 @@ func (c *Client) UpdateUser(ctx context.Context, u *User, authKey string) (*User
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.user != nil && strings.EqualFold(c.user.UID, out.UID) {
-		nu := out.clone()
-		nu.Status = UserStatusOnline
-		nu.AuthToken = ""
-		c.user = nu
-	}
-	c.mu.Unlock()
+	c.sess.updateUser(out, false)
 	return out, nil
 }
 
@@ -214,14 +206,7 @@ func (c *Client) UpdateCurrentUserDetails(ctx context.Context, u *User) (*User, 
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.user != nil {
-		nu := out.clone()
-		nu.Status = UserStatusOnline
-		nu.AuthToken = ""
-		c.user = nu
-	}
-	c.mu.Unlock()
+	c.sess.updateUser(out, true)
 	out.AuthToken = ""
 	return out, nil
 }

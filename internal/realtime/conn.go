@@ -23,7 +23,6 @@ import (
 	"github.com/cenkalti/backoff/v4"
 	"github.com/gorilla/websocket"
 
-	"github.com/gocometchat/cometchat/internal/goid"
 	"github.com/gocometchat/cometchat/internal/wire"
 )
 
@@ -136,12 +135,11 @@ func DefaultBackOff() backoff.BackOff {
 
 // Conn is a self-healing authenticated websocket.
 type Conn struct {
-	cfg     Config
-	loopGID atomic.Uint64 // the run goroutine, so that Stop from a hook does not wait for itself
-	sendCh  chan []byte
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	cfg    Config
+	sendCh chan []byte
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
 	// stopCtx ends with Stop; each session's context derives from it, so
 	// that stopping needs no watcher goroutine per session.
 	stopCtx    context.Context
@@ -200,22 +198,19 @@ func New(cfg Config) *Conn {
 // Start launches the connection loop.
 func (c *Conn) Start() { go c.run() }
 
-// Stop closes the socket with 1000 "User logged out", ends the loop and waits
-// for its goroutines. It is idempotent. Called from the loop's own goroutine
-// (a hook that logs out), it does not wait: the loop ends when the hook
-// returns.
+// Stop asks the loop to close the socket with 1000 "User logged out" and
+// end; it never waits, so that a hook may call it. Wait on Done for the loop
+// and its goroutines to end (not from a hook: the loop waits for its hooks).
+// It is idempotent.
 func (c *Conn) Stop() {
 	c.once.Do(func() {
 		close(c.stop)
 		c.stopCancel()
 	})
-	if goid.ID() == c.loopGID.Load() {
-		return
-	}
-	<-c.done
 }
 
-// Done is closed when the loop has ended (after Stop or an auth rejection).
+// Done is closed when the loop and its goroutines have ended (after Stop or
+// a final failure).
 func (c *Conn) Done() <-chan struct{} { return c.done }
 
 // State returns the current state, the last error and the next retry delay.
@@ -328,7 +323,6 @@ func (c *Conn) stopped() bool {
 }
 
 func (c *Conn) run() {
-	c.loopGID.Store(goid.ID())
 	defer close(c.done)
 	b := c.cfg.NewBackOff()
 	b.Reset()

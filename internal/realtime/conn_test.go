@@ -211,11 +211,10 @@ func TestStopWhileRedialling(t *testing.T) {
 	require.Equal(t, StateConnecting, snap.State)
 	require.Error(t, snap.Err)
 	require.Equal(t, time.Hour, snap.RetryIn)
-	done := make(chan struct{})
-	go func() { c.Stop(); close(done) }()
+	c.Stop()
 	select {
-	case <-done:
-	case <-time.After(time.Second):
-		t.Fatal("Stop did not return within 1 s while waiting to redial")
+	case <-c.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the loop did not end within 5 s of Stop while waiting to redial")
 	}
 }

@@ -47,3 +47,42 @@ func TestDispatchQueueIsBoundedInBytes(t *testing.T) {
 		}
 	}
 }
+
+// Close from outside: once close returns, no callback starts; the one
+// running finishes. Close from inside a callback returns at once (no
+// goroutine waits for itself), and the dispatcher ends after that callback.
+func TestDispatcherCloseStartsNoCallbackAfterIt(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	wait := func(ch <-chan struct{}, what string) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			t.Fatalf("%s did not happen", what)
+		}
+	}
+
+	d := newDispatcher(100, 1<<20, nil, nil)
+	started, release := make(chan struct{}), make(chan struct{})
+	var ran []string
+	d.push(func() { close(started); <-release; ran = append(ran, "first") })
+	d.push(func() { ran = append(ran, "second") })
+	require.NoError(t, d.pushWait(ctx, 10, func() { ran = append(ran, "third") }))
+	wait(started, "the first callback")
+	d.close() // from outside, while "first" runs
+	close(release)
+	wait(d.done, "the dispatcher's end")
+	require.Equal(t, []string{"first"}, ran)
+	require.ErrorIs(t, d.pushWait(ctx, 10, func() {}), CodeClosed, "nothing is queued after close")
+
+	d = newDispatcher(100, 1<<20, nil, nil)
+	var after []string
+	d.push(func() {
+		d.close() // from inside: returns at once
+		after = append(after, "closer finished")
+	})
+	d.push(func() { after = append(after, "never") })
+	wait(d.done, "the dispatcher's end after a callback closed it")
+	require.Equal(t, []string{"closer finished"}, after)
+}

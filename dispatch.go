@@ -1,0 +1,178 @@
+package cometchat
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// dispatcher runs every listener callback of one client, in order, on one
+// goroutine. Frames from the socket wait when the queue is full
+// (back-pressure); control events (state, login) are always accepted so that
+// nothing can deadlock on them.
+type dispatcher struct {
+	mu       sync.Mutex
+	q        []queued
+	max      int
+	bytes    int64 // sizes of the queued frame events
+	maxBytes int64
+	wake     chan struct{}
+	space    chan struct{}
+	stopped  atomic.Bool // set by close: no callback starts after it
+	stop     chan struct{}
+	done     chan struct{}
+	slow     bool
+	onPanic  func(v any, stack []byte)
+	onSlow   func(pending int)
+	stopOnce sync.Once
+}
+
+// queued is one event with the size it holds (0 for control events).
+type queued struct {
+	f    func()
+	size int64
+}
+
+func newDispatcher(max int, maxBytes int64, onPanic func(any, []byte), onSlow func(int)) *dispatcher {
+	d := &dispatcher{max: max, maxBytes: maxBytes, wake: make(chan struct{}, 1), space: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{}), onPanic: onPanic, onSlow: onSlow}
+	go d.run()
+	return d
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// push queues a control event; it never blocks. After close it drops f:
+// nothing would run it.
+func (d *dispatcher) push(f func()) {
+	if d.stopped.Load() {
+		return
+	}
+	d.mu.Lock()
+	d.q = append(d.q, queued{f: f})
+	d.mu.Unlock()
+	signal(d.wake)
+}
+
+// pushWait queues a frame event that holds size bytes, waiting while the
+// queue is full: max events, or maxBytes bytes (an event larger than
+// maxBytes alone waits for an empty queue).
+func (d *dispatcher) pushWait(ctx context.Context, size int, f func()) error {
+	sz := int64(size)
+	for {
+		if d.stopped.Load() {
+			return errClosed()
+		}
+		d.mu.Lock()
+		if len(d.q) < d.max && (d.bytes+sz <= d.maxBytes || d.bytes == 0) {
+			d.q = append(d.q, queued{f: f, size: sz})
+			d.bytes += sz
+			if d.slow && len(d.q) < d.max/2 && d.bytes < d.maxBytes/2 {
+				d.slow = false
+			}
+			d.mu.Unlock()
+			signal(d.wake)
+			return nil
+		}
+		report := !d.slow
+		d.slow = true
+		n := len(d.q)
+		d.mu.Unlock()
+		if report && d.onSlow != nil {
+			d.push(func() { d.onSlow(n) })
+		}
+		select {
+		case <-d.space:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-d.stop:
+			return errClosed()
+		}
+	}
+}
+
+func (d *dispatcher) run() {
+	defer close(d.done)
+	for {
+		d.mu.Lock()
+		if d.stopped.Load() {
+			d.q = nil
+			d.mu.Unlock()
+			return
+		}
+		if len(d.q) == 0 {
+			d.mu.Unlock()
+			select {
+			case <-d.wake:
+				continue
+			case <-d.stop:
+				return
+			}
+		}
+		e := d.q[0]
+		d.q[0] = queued{}
+		d.q = d.q[1:]
+		d.bytes -= e.size
+		if len(d.q) == 0 {
+			d.q = nil
+		}
+		d.mu.Unlock()
+		signal(d.space)
+		d.call(e.f)
+		select {
+		case <-d.stop:
+			return
+		default:
+		}
+	}
+}
+
+func (d *dispatcher) call(f func()) {
+	defer func() {
+		if v := recover(); v != nil && d.onPanic != nil {
+			buf := make([]byte, 8<<10)
+			d.onPanic(v, buf[:runtime.Stack(buf, false)])
+		}
+	}()
+	f()
+}
+
+// guard runs one listener callback, recovering a panic so that the other
+// listeners still receive the event; after close it runs nothing.
+func (d *dispatcher) guard(f func()) {
+	if !d.stopped.Load() {
+		d.call(f)
+	}
+}
+
+// close stops the dispatcher: once it returns, no callback starts (the one
+// running, if any, finishes: it may be the caller). It never waits, so a
+// callback may call it; done is closed when the dispatcher goroutine ends.
+func (d *dispatcher) close() {
+	d.stopped.Store(true)
+	d.stopOnce.Do(func() { close(d.stop) })
+}
+
+// drained waits until the queue is empty and the current callback returned
+// (tests and Close use it).
+func (d *dispatcher) drained(ctx context.Context) error {
+	ch := make(chan struct{})
+	d.push(func() { close(ch) })
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-d.done:
+		return errClosed()
+	}
+}
+
+func describePanic(v any) string { return fmt.Sprint(v) }
