@@ -385,31 +385,41 @@ func listReply[T any](items []T, meta metaJSON) []byte {
 }
 
 // pageBounds applies page-number pagination (rest.md §6.1) to n items.
+// Every numeric input is clamped, never trusted in arithmetic: per_page to
+// 1..maxPer (default 30), page to 1 or more (default 1); a page past the end
+// is an empty page (see the README's "Limits and security").
 func pageBounds(q query, n, maxPer int) (lo, hi int, meta metaJSON) {
-	per := q.intDefault("per_page", 30)
-	if per <= 0 {
-		per = 30
-	}
-	if per > maxPer {
-		per = maxPer
-	}
+	per := clampInt(q.intDefault("per_page", 30), 30, maxPer)
 	pg := q.intDefault("page", 1)
 	if pg < 1 {
 		pg = 1
 	}
-	lo = (pg - 1) * per
-	if lo > n {
+	// (pg-1)*per may overflow: compare in division instead.
+	if pg-1 >= (n+per-1)/per {
 		lo = n
+	} else {
+		lo = (pg - 1) * per
 	}
-	hi = lo + per
-	if hi > n {
-		hi = n
+	hi = n
+	if n-lo > per {
+		hi = lo + per
 	}
 	pages := (n + per - 1) / per
 	if pages < 1 {
 		pages = 1
 	}
 	return lo, hi, metaJSON{Pagination: &paginationJSON{Total: n, Count: hi - lo, PerPage: per, CurrentPage: pg, TotalPages: pages}}
+}
+
+// clampInt bounds a page size: below 1 is def, above max is max.
+func clampInt(v, def, max int) int {
+	if v < 1 {
+		return def
+	}
+	if v > max {
+		return max
+	}
+	return v
 }
 
 // isLoopback reports whether the request comes from the local machine.
