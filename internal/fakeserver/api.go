@@ -144,7 +144,7 @@ func (s *Server) AuthToken(uid string) (string, error) {
 		return "", errUIDNotFound(uid)
 	}
 	tok := newToken(uid)
-	s.st.tokens[tok] = uid
+	s.st.addToken(tok, uid)
 	return tok, nil
 }
 

@@ -331,28 +331,46 @@ func (s *Server) FailAuth(uid string, n int) {
 }
 
 // RevokeToken forgets an auth token: its next use gets
-// AUTH_ERR_AUTH_TOKEN_NOT_FOUND. It reports whether the token existed.
+// AUTH_ERR_AUTH_TOKEN_NOT_FOUND, the JWTs minted for it no longer
+// authenticate a socket, and the sockets authenticated with them are closed
+// (4001 "Auth token revoked"). It reports whether the token existed.
 func (s *Server) RevokeToken(token string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.st.tokens[token]
-	delete(s.st.tokens, token)
-	return ok
+	return s.revokeTokenLocked(token)
 }
 
-// RevokeTokens forgets every auth token of uid and returns how many.
+// RevokeTokens revokes every auth token of uid, as RevokeToken does, and
+// returns how many.
 func (s *Server) RevokeTokens(uid string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	uid = normID(uid)
 	n := 0
 	for tok, owner := range s.st.tokens {
-		if owner == uid {
-			delete(s.st.tokens, tok)
+		if owner == uid && s.revokeTokenLocked(tok) {
 			n++
 		}
 	}
 	return n
+}
+
+// revokeTokenLocked forgets tok and closes the sockets authenticated with a
+// JWT minted for it. Server.mu held.
+func (s *Server) revokeTokenLocked(tok string) bool {
+	uid, ok := s.st.tokens[tok]
+	s.st.removeToken(tok)
+	if !ok {
+		return false
+	}
+	tid := tokenID(tok)
+	for c := range s.conns[uid] {
+		if c.tid == tid {
+			s.log.Info("ws closed: auth token revoked", "conn", c.id, "uid", uid)
+			c.closeWith(CloseTokenRevoked, "Auth token revoked")
+		}
+	}
+	return true
 }
 
 // Bounds of the numbers the HTTP hooks take.

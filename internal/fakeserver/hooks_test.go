@@ -313,3 +313,28 @@ func TestSocketHooksRefuseBadNumbers(t *testing.T) {
 		t.Fatalf("close %+v %v", ci, ok)
 	}
 }
+
+// TestRevokeHookClosesSocketsOfTheToken: revoking a token through the hook
+// closes the sockets authenticated with its JWTs and refuses the JWT.
+func TestRevokeHookClosesSocketsOfTheToken(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	s, c := h.connect("superhero1", "NONE")
+	n := hookReply[affected](t, h.hook("POST", "/_fake/tokens/revoke?token="+s.token, ""))
+	if n.Affected != 1 {
+		t.Fatalf("revoked %d", n.Affected)
+	}
+	if ci, ok := c.waitClosed(t); !ok || ci.code != 4001 || ci.text != "Auth token revoked" {
+		t.Fatalf("close %+v %v", ci, ok)
+	}
+	h.authRefused(t, s)
+	// revoking every token of a user does the same
+	s2, c2 := h.connect("superhero2", "NONE")
+	if n := h.srv.RevokeTokens("superhero2"); n != 1 {
+		t.Fatalf("RevokeTokens %d", n)
+	}
+	if ci, ok := c2.waitClosed(t); !ok || ci.code != 4001 {
+		t.Fatalf("close %+v %v", ci, ok)
+	}
+	h.authRefused(t, s2)
+}

@@ -193,6 +193,7 @@ type sessionRec struct {
 type state struct {
 	users    map[string]*userRec
 	tokens   map[string]string // auth token -> uid
+	tokenIDs map[string]string // tokenID(token) -> token, for the JWTs minted for a token
 	groups   map[string]*groupRec
 	messages []*msgRec // ascending ids; messages[i].id == i+1
 	byMuid   map[string]*msgRec
@@ -215,6 +216,7 @@ func newState() *state {
 	return &state{
 		users:    map[string]*userRec{},
 		tokens:   map[string]string{},
+		tokenIDs: map[string]string{},
 		groups:   map[string]*groupRec{},
 		byMuid:   map[string]*msgRec{},
 		convs:    map[string][]*msgRec{},
@@ -225,6 +227,30 @@ func newState() *state {
 		sessions: map[string]*sessionRec{},
 		media:    map[string]mediaFile{},
 	}
+}
+
+// addToken stores an auth token of uid.
+func (st *state) addToken(tok, uid string) {
+	st.tokens[tok] = uid
+	st.tokenIDs[tokenID(tok)] = tok
+}
+
+// removeToken forgets an auth token; it reports whether it existed.
+func (st *state) removeToken(tok string) bool {
+	_, ok := st.tokens[tok]
+	delete(st.tokens, tok)
+	delete(st.tokenIDs, tokenID(tok))
+	return ok
+}
+
+// tokenLive reports whether the auth token a JWT was minted for (by its
+// tokenID; "" for a JWT minted without one) is still valid.
+func (st *state) tokenLive(tid string) bool {
+	if tid == "" {
+		return true
+	}
+	_, ok := st.tokenIDs[tid]
+	return ok
 }
 
 func (st *state) nextSeq() int64 {

@@ -92,6 +92,14 @@ func (o *outQueue) pop() (outFrame, bool) {
 	return f, true
 }
 
+// Close codes the server sends (see the README's "Limits and security").
+const (
+	// CloseUnauthorized closes a socket whose auth frame was refused.
+	CloseUnauthorized = 4001
+	// CloseTokenRevoked closes a socket whose auth token was revoked.
+	CloseTokenRevoked = 4001
+)
+
 // wsConn is one websocket. One reader and one writer goroutine own it; every
 // write goes through the writer (gorilla allows one concurrent writer).
 type wsConn struct {
@@ -112,6 +120,7 @@ type wsConn struct {
 	authed   bool
 	appID    string
 	uid      string
+	tid      string // tokenID of the auth token the JWT was minted for
 	session  string
 	presence string
 	roles    []string
@@ -471,6 +480,9 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 	if reason == "" && s.st.user(uid) == nil {
 		reason = "The user " + uid + " does not exist."
 	}
+	if reason == "" && !s.st.tokenLive(claims.TID) {
+		reason = "The auth token of this JWT was revoked."
+	}
 	if reason == "" && c.authed && c.uid != uid {
 		reason = "The socket is already authenticated as " + c.uid + "."
 	}
@@ -478,7 +490,7 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 		s.log.Debug("ws auth refused", "conn", c.id, "reason", reason)
 		c.send(marshal(pushEnvelope{AppID: string(f.AppID), Type: "auth", Sender: sender, DeviceID: session,
 			Body: marshal(authReplyBody{Code: "401", Status: "UNAUTHORIZED", Message: reason})}))
-		c.closeWith(4001, "Unauthorized")
+		c.closeWith(CloseUnauthorized, "Unauthorized")
 		return
 	}
 	reply := marshal(pushEnvelope{AppID: claims.AppID, Type: "auth", Sender: uid, DeviceID: session,
@@ -491,10 +503,10 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 		s.hooks.failAuth[uid]--
 		c.send(marshal(pushEnvelope{AppID: claims.AppID, Type: "auth", Sender: uid, DeviceID: session,
 			Body: marshal(authReplyBody{Code: "401", Status: "UNAUTHORIZED", Message: "Refused by a test hook."})}))
-		c.closeWith(4001, "Unauthorized")
+		c.closeWith(CloseUnauthorized, "Unauthorized")
 		return
 	}
-	c.authed, c.appID, c.uid, c.session = true, claims.AppID, uid, session
+	c.authed, c.appID, c.uid, c.tid, c.session = true, claims.AppID, uid, claims.TID, session
 	c.presence = strings.ToUpper(strings.TrimSpace(string(b.PresenceSubscription)))
 	if c.presence == "" {
 		c.presence = "NONE"
