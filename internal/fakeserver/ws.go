@@ -545,12 +545,12 @@ func (s *Server) relayTransient(c *wsConn, f clientFrame) {
 	}
 	rt := normReceiverType(string(f.ReceiverType))
 	receiver := normID(string(f.Receiver))
-	body := f.Body
-	if !isJSONObject(body) {
-		body = json.RawMessage("{}")
+	body, ok := s.stampedBodyLocked(c, f.Body)
+	if !ok {
+		return
 	}
 	frame := marshal(pushEnvelope{AppID: c.appID, Receiver: receiver, ReceiverType: rt, DeviceID: c.session,
-		Type: string(f.Type), Sender: c.uid, Body: body})
+		Type: string(f.Type), Sender: c.uid, Body: marshal(body)})
 	switch rt {
 	case "user":
 		if s.st.user(receiver) == nil || s.st.blockedEither(c.uid, receiver) {
@@ -566,6 +566,23 @@ func (s *Server) relayTransient(c *wsConn, f clientFrame) {
 			s.sendToUserLocked(uid, c.session, frame)
 		}
 	}
+}
+
+// stampedBodyLocked decodes the body of a relayed frame (an empty object
+// when it is not one) and replaces its "user" with the server's record of
+// the socket's authenticated user, so that nobody can relay as someone else.
+// False when the user no longer exists. Server.mu held.
+func (s *Server) stampedBodyLocked(c *wsConn, raw json.RawMessage) (map[string]json.RawMessage, bool) {
+	u := s.st.user(c.uid)
+	if u == nil {
+		return nil, false
+	}
+	var body map[string]json.RawMessage
+	if !isJSONObject(raw) || json.Unmarshal(raw, &body) != nil || body == nil {
+		body = map[string]json.RawMessage{}
+	}
+	body["user"] = marshal(s.renderUser(u, ""))
+	return body, true
 }
 
 // handleReceipt persists a delivered/read receipt and relays it with the
@@ -590,16 +607,20 @@ func (s *Server) handleReceipt(c *wsConn, f clientFrame) {
 	if m == nil || !s.st.canSee(c.uid, m) {
 		return
 	}
+	body, ok := s.stampedBodyLocked(c, f.Body)
+	if !ok {
+		return
+	}
 	now := s.now()
 	s.applyReceiptLocked(c.uid, m, string(action), now)
 	body["timestamp"] = json.RawMessage(itoa(now))
 	body["messageId"] = marshal(m.idString())
-	receiver := normID(string(f.Receiver))
-	if receiver == "" {
-		receiver = m.otherParty(c.uid)
-		if m.receiverType == "group" {
-			receiver = m.receiver
-		}
+	body["action"] = marshal(string(action))
+	// the receiver is the message's conversation as the reader sees it,
+	// whatever the client wrote
+	receiver := m.otherParty(c.uid)
+	if m.receiverType == "group" {
+		receiver = m.receiver
 	}
 	frame := marshal(pushEnvelope{AppID: c.appID, Receiver: receiver, ReceiverType: m.receiverType,
 		DeviceID: c.session, Type: "receipts", Sender: c.uid, MessageSender: m.sender, Body: marshal(body)})
