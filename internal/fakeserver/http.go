@@ -52,6 +52,9 @@ type reqCtx struct {
 	session string // the resource header: the originating session
 	restKey bool   // authenticated with the REST API key
 	appID   string
+	// rate is the bucket the reply's rate-limit headers report: the
+	// route's, or a tighter one that applied (messages per user).
+	rate *rateInfo
 }
 
 func (rc *reqCtx) param(name string) string { return rc.params[name] }
@@ -223,40 +226,47 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if rt != nil {
 		kind = rt.rate
 	}
-	// every reply carries the rate-limit headers; a request over the limit
-	// is refused once it is authenticated
-	limited := s.countRequest(w, kind)
+	// every reply carries the rate-limit headers, but only an authenticated
+	// request of this app counts against its buckets (decision 24)
 	if rt == nil {
+		s.peekRate(kind).set(w)
 		writeError(w, errAPINotFound(r.Method, r.URL.Path))
 		return
 	}
 	rc := &reqCtx{s: s, r: r, params: params, q: parseQuery(r.URL.RawQuery),
 		session: strings.TrimSpace(r.Header.Get("resource"))}
-	if e := s.checkApp(rc); e != nil {
+	e := s.checkApp(rc)
+	if e == nil {
+		e = s.authenticate(rc, rt.auth)
+	}
+	if e != nil {
+		s.peekRate(kind).set(w)
 		writeError(w, e)
 		return
 	}
-	if e := s.authenticate(rc, rt.auth); e != nil {
-		writeError(w, e)
-		return
-	}
+	ri, limited := s.countRequest(kind)
+	rc.rate = &ri
 	if limited != nil {
+		ri.set(w)
 		writeError(w, limited)
 		return
 	}
 	if !isMultipart(r) {
 		b, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
 		if err != nil {
+			rc.rate.set(w)
 			writeError(w, badRequest("body", "The request body could not be read."))
 			return
 		}
 		if len(b) > maxJSONBody {
+			rc.rate.set(w)
 			writeError(w, newErr(http.StatusRequestEntityTooLarge, "ERR_BAD_REQUEST", "The request body is too large."))
 			return
 		}
 		rc.body = b
 	}
 	out, err := rt.h(rc)
+	rc.rate.set(w)
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {

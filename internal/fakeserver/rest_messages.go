@@ -141,7 +141,7 @@ func (s *Server) sendMessage(rc *reqCtx, parentID string) ([]byte, error) {
 			return nil, errMessageNoAccess(rc.uid, parentID)
 		}
 	}
-	m, e := s.createMessageLocked(rc.uid, rc.session, in, parent, files, rc.r)
+	m, e := s.createMessageLocked(rc.uid, rc.session, in, parent, files, rc)
 	if e != nil {
 		return nil, e
 	}
@@ -151,7 +151,7 @@ func (s *Server) sendMessage(rc *reqCtx, parentID string) ([]byte, error) {
 // createMessageLocked stores and pushes a message from sender; a repeated
 // (sender, muid) returns the stored message instead (decision 24).
 func (s *Server) createMessageLocked(sender, origin string, in messageInput, parent *msgRec, files []upload,
-	r *http.Request) (*msgRec, *apiError) {
+	rc *reqCtx) (*msgRec, *apiError) {
 	if in.muid != "" {
 		if m := s.st.byMuid[sender+"\x00"+in.muid]; m != nil {
 			return m, nil
@@ -181,7 +181,7 @@ func (s *Server) createMessageLocked(sender, origin string, in messageInput, par
 			return nil, newErr(400, "ERR_WRONG_MESSAGE_THREAD", "The message %s belongs to another conversation.", parent.idString())
 		}
 	}
-	if e := s.takeMessageQuotaLocked(sender); e != nil {
+	if e := s.takeMessageQuotaLocked(rc, sender); e != nil {
 		return nil, e
 	}
 	now := s.now()
@@ -193,6 +193,10 @@ func (s *Server) createMessageLocked(sender, origin string, in messageInput, par
 	}
 	s.st.addMessage(m)
 	if len(files) > 0 {
+		var r *http.Request
+		if rc != nil {
+			r = rc.r
+		}
 		s.storeUploadsLocked(m, files, r)
 	}
 	s.pushMessageLocked(m, origin, s.audienceLocked(m))
