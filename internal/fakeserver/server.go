@@ -44,6 +44,7 @@ type Server struct {
 
 	httpMu    sync.Mutex
 	httpConns map[net.Conn]struct{}
+	httpGone  chan struct{} // closed and replaced whenever an HTTP connection ends
 
 	// wg tracks websocket goroutines.
 	wg sync.WaitGroup
@@ -63,7 +64,7 @@ type Server struct {
 // HTTP and WS when cfg.Plain) and returns once it accepts connections.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, log: cfg.Logger, httpConns: map[net.Conn]struct{}{},
+	s := &Server{cfg: cfg, log: cfg.Logger, httpConns: map[net.Conn]struct{}{}, httpGone: make(chan struct{}),
 		conns: map[string]map[*wsConn]struct{}{}, allConns: map[*wsConn]struct{}{}, changed: make(chan struct{})}
 	s.gateCond = sync.NewCond(&s.gateMu)
 	s.routeTable = s.routes()
@@ -149,6 +150,28 @@ func (s *Server) trackConn(c net.Conn, st http.ConnState) {
 		s.httpConns[c] = struct{}{}
 	case http.StateHijacked, http.StateClosed:
 		delete(s.httpConns, c)
+		close(s.httpGone)
+		s.httpGone = make(chan struct{})
+	}
+}
+
+// waitHTTPConns waits, at most d, until every HTTP connection has ended (a
+// connection closed after an unread body lingers up to 500 ms in net/http).
+func (s *Server) waitHTTPConns(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		s.httpMu.Lock()
+		n, gone := len(s.httpConns), s.httpGone
+		s.httpMu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-gone:
+		case <-t.C:
+			return
+		}
 	}
 }
 
@@ -236,6 +259,7 @@ func (s *Server) Close() error {
 	s.gateMu.Unlock()
 	s.dropAllSockets()
 	s.wg.Wait()
+	s.waitHTTPConns(5 * time.Second)
 	return err
 }
 
