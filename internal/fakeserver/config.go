@@ -53,6 +53,18 @@ type Config struct {
 	// Features are the feature parameters of the settings (default none),
 	// for IsFeatureEnabled.
 	Features map[string]bool
+
+	// ReadHeaderTimeout bounds the time to read a request's headers; a
+	// client that sends half a header is disconnected. Default 10 s.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout closes a keep-alive HTTP connection idle that long.
+	// Default 2 minutes.
+	IdleTimeout time.Duration
+	// RequestTimeout bounds reading a whole request (body included) and
+	// writing its reply: http.Server's ReadTimeout and WriteTimeout. It does
+	// not apply to websockets (their deadlines are the ping's). Default 5
+	// minutes, room for a 100 MiB upload at 350 KiB/s.
+	RequestTimeout time.Duration
 }
 
 // Extension is an extension listed as enabled in the app's settings.
@@ -80,14 +92,19 @@ type RateLimits struct {
 // The defaults that withDefaults gives empty Config and RateLimits fields,
 // exported for the flag defaults of cmd/cometchat-fake.
 const (
-	DefaultAppID                    = "fake-app"      // Config.AppID
-	DefaultAuthKey                  = "fake-auth-key" // Config.AuthKey
-	DefaultAPIKey                   = "fake-api-key"  // Config.APIKey
-	DefaultRegion                   = "us"            // Config.Region
-	DefaultMaxUploadBytes           = 100 << 20       // Config.MaxUploadBytes
-	DefaultRateLimitCore            = 10000           // RateLimits.Core, per minute
-	DefaultRateLimitStandard        = 20000           // RateLimits.Standard, per minute
-	DefaultRateLimitMessagesPerUser = 30              // RateLimits.MessagesPerUser, per minute
+	DefaultAppID                    = "fake-app"       // Config.AppID
+	DefaultAuthKey                  = "fake-auth-key"  // Config.AuthKey
+	DefaultAPIKey                   = "fake-api-key"   // Config.APIKey
+	DefaultRegion                   = "us"             // Config.Region
+	DefaultMaxUploadBytes           = 100 << 20        // Config.MaxUploadBytes
+	DefaultRateLimitCore            = 10000            // RateLimits.Core, per minute
+	DefaultRateLimitStandard        = 20000            // RateLimits.Standard, per minute
+	DefaultRateLimitMessagesPerUser = 30               // RateLimits.MessagesPerUser, per minute
+	DefaultReadHeaderTimeout        = 10 * time.Second // Config.ReadHeaderTimeout
+	DefaultIdleTimeout              = 2 * time.Minute  // Config.IdleTimeout
+	DefaultRequestTimeout           = 5 * time.Minute  // Config.RequestTimeout
+	// MaxHeaderBytes bounds a request's headers (request line included).
+	MaxHeaderBytes = 1 << 20
 )
 
 const (
@@ -128,6 +145,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RateLimits.Standard <= 0 {
 		c.RateLimits.Standard = DefaultRateLimitStandard
+	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = DefaultRequestTimeout
 	}
 	if c.RateLimits.MessagesPerUser <= 0 {
 		c.RateLimits.MessagesPerUser = DefaultRateLimitMessagesPerUser

@@ -96,7 +96,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.srv = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ReadTimeout:       cfg.RequestTimeout,
+		WriteTimeout:      cfg.RequestTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          log.New(slogWriter{s.log}, "", 0),
 		ConnState:         s.trackConn,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
