@@ -65,6 +65,23 @@ type Config struct {
 	// not apply to websockets (their deadlines are the ping's). Default 5
 	// minutes, room for a 100 MiB upload at 350 KiB/s.
 	RequestTimeout time.Duration
+
+	// AuthTimeout is how long a websocket may stay unauthenticated after
+	// the upgrade; then it is closed with CloseAuthTimeout. Default 10 s;
+	// negative disables it.
+	AuthTimeout time.Duration
+	// MaxSocketsPerUser bounds a user's authenticated sockets; an auth
+	// beyond it is closed with CloseTooManySockets. Default 64; negative is
+	// unlimited.
+	MaxSocketsPerUser int
+	// MaxPendingSockets bounds the sockets not yet authenticated, all users
+	// together; an upgrade beyond it is answered HTTP 503
+	// ERR_TOO_MANY_CONNECTIONS. Default 1024; negative is unlimited.
+	MaxPendingSockets int
+	// MaxSocketQueueBytes bounds the bytes queued for one socket; a socket
+	// that falls further behind is closed with CloseTooSlow. Default 8 MiB;
+	// it is raised to at least one frame (1 MiB).
+	MaxSocketQueueBytes int
 }
 
 // Extension is an extension listed as enabled in the app's settings.
@@ -103,6 +120,10 @@ const (
 	DefaultReadHeaderTimeout        = 10 * time.Second // Config.ReadHeaderTimeout
 	DefaultIdleTimeout              = 2 * time.Minute  // Config.IdleTimeout
 	DefaultRequestTimeout           = 5 * time.Minute  // Config.RequestTimeout
+	DefaultAuthTimeout              = 10 * time.Second // Config.AuthTimeout
+	DefaultMaxSocketsPerUser        = 64               // Config.MaxSocketsPerUser
+	DefaultMaxPendingSockets        = 1024             // Config.MaxPendingSockets
+	DefaultMaxSocketQueueBytes      = 8 << 20          // Config.MaxSocketQueueBytes
 	// MaxHeaderBytes bounds a request's headers (request line included).
 	MaxHeaderBytes = 1 << 20
 )
@@ -154,6 +175,21 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.AuthTimeout == 0 {
+		c.AuthTimeout = DefaultAuthTimeout
+	}
+	if c.MaxSocketsPerUser == 0 {
+		c.MaxSocketsPerUser = DefaultMaxSocketsPerUser
+	}
+	if c.MaxPendingSockets == 0 {
+		c.MaxPendingSockets = DefaultMaxPendingSockets
+	}
+	if c.MaxSocketQueueBytes <= 0 {
+		c.MaxSocketQueueBytes = DefaultMaxSocketQueueBytes
+	}
+	if c.MaxSocketQueueBytes < maxFrameBytes {
+		c.MaxSocketQueueBytes = maxFrameBytes
 	}
 	if c.RateLimits.MessagesPerUser <= 0 {
 		c.RateLimits.MessagesPerUser = DefaultRateLimitMessagesPerUser

@@ -55,6 +55,7 @@ type Server struct {
 	conns    map[string]map[*wsConn]struct{} // authenticated sockets by uid
 	allConns map[*wsConn]struct{}
 	connSeq  uint64
+	pending  int           // sockets not yet authenticated
 	changed  chan struct{} // closed and replaced whenever sockets change
 	hooks    hookState
 	limits   rateState

@@ -1,8 +1,15 @@
 package fakeserver_test
 
 import (
+	"crypto/tls"
 	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
@@ -56,4 +63,66 @@ func TestRelayedFramesCarryTheServersIdentity(t *testing.T) {
 	if f.Receiver != "superhero2" || f.MessageSender != "superhero2" {
 		t.Fatalf("receipt routing: %s", f.raw)
 	}
+}
+
+// TestUnauthenticatedSocketIsClosedAfterAuthTimeout: a socket that sends no
+// valid auth frame within AuthTimeout is closed with 4002; one that
+// authenticated in time stays.
+func TestUnauthenticatedSocketIsClosedAfterAuthTimeout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{AuthTimeout: 200 * time.Millisecond})
+	_, authed := h.connect("superhero1", "NONE")
+	idle := h.dial()
+	idle.sendRaw([]byte(`{"action":"ping","ack":"true"}`)) // a ping is no auth
+	if ci, ok := idle.waitClosed(t); !ok || ci.code != fakeserver.CloseAuthTimeout || ci.text != "Auth timeout" {
+		t.Fatalf("close %+v %v", ci, ok)
+	}
+	authed.sendRaw([]byte(`{"action":"ping","ack":"true"}`))
+	authed.waitFor("pong", func(f frame) bool { return f.Action == "pong" })
+}
+
+// TestSocketsPerUserAreCapped: an auth beyond MaxSocketsPerUser is closed
+// with 4003; once a socket is gone, a new one is accepted.
+func TestSocketsPerUserAreCapped(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{MaxSocketsPerUser: 2})
+	s, first := h.connect("superhero1", "NONE")
+	h.another(s, "NONE")
+	extra := h.dial()
+	extra.authWith(s, "NONE", nil)
+	if ci, ok := extra.waitClosed(t); !ok || ci.code != fakeserver.CloseTooManySockets || ci.text != "Too many sockets" {
+		t.Fatalf("close %+v %v", ci, ok)
+	}
+	h.connect("superhero2", "NONE") // other users are not affected
+	first.close()
+	if err := h.srv.WaitForSockets(ctxTimeout(t), "superhero1", 1); err != nil {
+		t.Fatal(err)
+	}
+	h.another(s, "NONE")
+}
+
+// TestPendingSocketsAreCapped: beyond MaxPendingSockets unauthenticated
+// sockets, an upgrade is answered 503 ERR_TOO_MANY_CONNECTIONS; a socket
+// that authenticates frees its place.
+func TestPendingSocketsAreCapped(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{MaxPendingSockets: 2})
+	a, b := h.dial(), h.dial()
+	d := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: h.srv.CertPool()}, HandshakeTimeout: waitTimeout}
+	conn, resp, err := d.Dial(h.srv.WebSocketURL(), nil)
+	if err == nil {
+		conn.Close()
+		t.Fatal("a third unauthenticated socket was accepted")
+	}
+	if resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("refused dial: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"ERR_TOO_MANY_CONNECTIONS"`) {
+		t.Fatalf("refusal body %s", body)
+	}
+	a.auth(h.login("superhero1"), "NONE")
+	h.dial().auth(h.login("superhero2"), "NONE")
+	b.close()
 }
