@@ -423,7 +423,7 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errEmptyAPIKey())
 		return
 	default:
-		writeError(w, errAPIKeyNotFound(key))
+		writeError(w, errAPIKeyNotFound())
 		return
 	}
 	q := parseQuery(r.URL.RawQuery)

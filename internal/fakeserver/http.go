@@ -320,7 +320,7 @@ func (s *Server) authenticate(rc *reqCtx, kind authKind) *apiError {
 			}
 			return nil
 		}
-		return errAPIKeyNotFound(key)
+		return errAPIKeyNotFound()
 	}
 	token := strings.TrimSpace(rc.r.Header.Get("authToken"))
 	if token == "" {
@@ -339,7 +339,7 @@ func (s *Server) authenticate(rc *reqCtx, kind authKind) *apiError {
 			return nil
 		}
 		if key != "" && key != s.cfg.AuthKey {
-			return errAPIKeyNotFound(key)
+			return errAPIKeyNotFound()
 		}
 		return errEmptyAuthToken()
 	}
@@ -350,7 +350,7 @@ func (s *Server) authenticate(rc *reqCtx, kind authKind) *apiError {
 	}
 	s.mu.Unlock()
 	if !ok {
-		return errTokenNotFound(token)
+		return errTokenNotFound()
 	}
 	rc.uid, rc.token = uid, token
 	return nil

@@ -1,8 +1,12 @@
 package fakeserver_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gocometchat/cometchat/internal/fakeserver"
@@ -66,4 +70,65 @@ func isPaged(path string) bool {
 		return true
 	}
 	return false
+}
+
+// TestCredentialsAreNeverEchoedOrLogged: error replies and the debug log
+// never contain an auth key, REST API key, auth token or JWT, even a wrong
+// one the client sent.
+func TestCredentialsAreNeverEchoedOrLogged(t *testing.T) {
+	t.Parallel()
+	var logs lockedBuffer
+	h := newHarness(t, fakeserver.Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		RevokeTokenOnLogout: true})
+	s, c := h.connect("superhero1", "NONE")
+	secrets := []string{testAuthKey, testAPIKey, s.token, s.jwt, "wrong-secret-key", "wrong-secret-token"}
+	for _, r := range []reply{
+		h.do(req{method: "GET", path: "me", token: "wrong-secret-token"}),
+		h.do(req{method: "POST", path: "users", apiKey: "wrong-secret-key", body: `{"uid":"x","name":"x"}`}),
+		h.do(req{method: "GET", path: "me", apiKey: "wrong-secret-key"}),
+		h.do(req{method: "DELETE", path: "users/superhero2", apiKey: testAuthKey}),
+		h.do(req{method: "POST", path: "/_fake/faults", apiKey: "wrong-secret-key", appID: "-", body: `{}`}),
+	} {
+		if r.Error == nil {
+			t.Fatalf("want an error: %s", r.Raw)
+		}
+		for _, sec := range secrets {
+			if strings.Contains(string(r.Raw), sec) {
+				t.Fatalf("reply echoes a credential: %s", r.Raw)
+			}
+		}
+	}
+	// a bad JWT on a socket, then a revoked one
+	bad := h.dial()
+	bad.authWith(session{uid: "superhero1", jwt: "wrong-secret-token.x.y", session: "s"}, "NONE", nil)
+	bad.waitClosed(t)
+	ok(t, h.do(req{method: "DELETE", path: "me", token: s.token}), &struct{}{})
+	c.waitClosed(t)
+	h.authRefused(t, s)
+	for _, sec := range secrets {
+		if strings.Contains(logs.String(), sec) {
+			t.Fatalf("the log holds a credential (%.8s...):\n%s", sec, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "ws auth refused") {
+		t.Fatalf("nothing logged? %s", logs.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the server's concurrent logging.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
