@@ -41,6 +41,7 @@ func errInvalidAppID(app string) *apiError {
 func errEmptyAPIKey() *apiError {
 	return newErr(401, "AUTH_ERR_EMPTY_APIKEY", "The apiKey header is missing.")
 }
+
 // errAPIKeyNotFound never echoes the key: a reply or a log may be seen by
 // someone who should not learn a credential (nor a near miss of one).
 func errAPIKeyNotFound() *apiError {
@@ -52,6 +53,7 @@ func errNoAccess() *apiError {
 func errEmptyAuthToken() *apiError {
 	return newErr(401, "AUTH_ERR_EMPTY_AUTH_TOKEN", "The authToken header is missing.")
 }
+
 // errTokenNotFound never echoes the token (see errAPIKeyNotFound).
 func errTokenNotFound() *apiError {
 	return newErr(401, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND", "The auth token does not exist.")

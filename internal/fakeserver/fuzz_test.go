@@ -57,7 +57,7 @@ func offlineServer() *Server {
 		allConns: map[*wsConn]struct{}{}, changed: make(chan struct{}), jwtKey: []byte("fuzz-key")}
 	s.log = s.cfg.Logger
 	s.hooks.init()
-	s.st = s.newSeededState()
+	s.st = s.newSeededState(newIDBase(0))
 	return s
 }
 

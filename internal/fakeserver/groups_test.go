@@ -321,7 +321,7 @@ func TestGroupLifecycleAndActions(t *testing.T) {
 	fails(t, h.do(req{method: "GET", path: "groups/team/messages?per_page=30&affix=prepend", token: bs.token}), 403, "ERR_GROUP_NOT_JOINED")
 	msgs, _ := h.list(as, "groups/team/messages?per_page=100&affix=prepend&categories=action")
 	if len(msgs) != 8 { // joined, added, banned, scopeChanged, kicked, banned, unbanned, left
-		t.Fatalf("action messages in history: %d (%s)", len(msgs), ids(msgs))
+		t.Fatalf("action messages in history: %d (%s)", len(msgs), h.ids(msgs))
 	}
 
 	// transfer ownership promotes the new owner
@@ -345,7 +345,7 @@ func TestGroupLifecycleAndActions(t *testing.T) {
 	// a new group with the same guid starts with an empty history
 	ok[json.RawMessage](t, h.do(req{method: "POST", path: "groups", token: as.token, body: `{"guid":"team","name":"Team 2","type":"public"}`}), nil)
 	if msgs, _ := h.list(as, "groups/team/messages?per_page=100&affix=prepend"); len(msgs) != 0 {
-		t.Fatalf("old history resurfaced: %s", ids(msgs))
+		t.Fatalf("old history resurfaced: %s", h.ids(msgs))
 	}
 }
 

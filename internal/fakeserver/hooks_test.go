@@ -116,8 +116,8 @@ func TestHookRestartKeepsStateAndPort(t *testing.T) {
 		t.Fatal("restart changed the port or kept sockets")
 	}
 	msgs, _ := h.list(as, "users/superhero2/messages?per_page=10&affix=prepend")
-	if ids(msgs) != "1" {
-		t.Fatalf("state lost: %s", ids(msgs))
+	if h.ids(msgs) != "1" {
+		t.Fatalf("state lost: %s", h.ids(msgs))
 	}
 	a2 := h.dial()
 	a2.auth(as, "NONE")

@@ -74,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 	if _, err := rand.Read(s.jwtKey); err != nil {
 		return nil, fmt.Errorf("fakeserver: jwt key: %w", err)
 	}
-	s.st = s.newSeededState()
+	s.st = s.newSeededState(newIDBase(0))
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -121,8 +121,8 @@ func (w slogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *Server) newSeededState() *state {
-	st := newState()
+func (s *Server) newSeededState(idBase int64) *state {
+	st := newState(idBase)
 	if !s.cfg.NoSeed {
 		st.seed(s.now())
 	}
