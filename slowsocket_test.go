@@ -26,7 +26,7 @@ func TestSlowSocketIsDisconnectedAndRecoversEveryMessageOnce(t *testing.T) {
 	release := make(chan struct{})
 	var releaseOnce sync.Once
 	releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
-	t.Cleanup(releaseAll) // before the client's Close, should the test fail early
+	t.Cleanup(releaseAll)     // before the client's Close, should the test fail early
 	got := newEvents[int64]() // room for every message: the listener never blocks on it
 	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: func(m *cometchat.TextMessage) {
 		<-release
