@@ -132,6 +132,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	plain := fs.Bool("plain", false, "serve http/ws instead of https/wss")
 	maxUpload := byteSize(fakeserver.DefaultMaxUploadBytes)
 	fs.Var(&maxUpload, "max-upload", "largest media upload (bytes; K, M, G suffixes allowed)")
+	maxMedia := byteSize(fakeserver.DefaultMaxMediaBytes)
+	fs.Var(&maxMedia, "max-media", "media store size, every upload kept in memory (bytes; K, M, G suffixes allowed)")
 	publicHost := fs.String("public-host", "", "host:port written into the settings (default: the Host header)")
 	anyApp := fs.Bool("any-app-id", false, "accept every app id")
 	autoUsers := fs.Bool("auto-create-users", false, "create unknown users on login")
@@ -168,7 +170,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv, err := fakeserver.New(fakeserver.Config{
 		Addr: *addr, AppID: *appID, AuthKey: *authKey, APIKey: *apiKey, Region: *region, Plain: *plain,
-		MaxUploadBytes: int64(maxUpload), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
+		MaxUploadBytes: int64(maxUpload), MaxMediaBytes: int64(maxMedia), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
 		AutoCreateUsers: *autoUsers, RevokeTokenOnLogout: *revoke, NoSeed: *noSeed,
 		Extensions: extensions, Features: features,
 		AuthTimeout: *authTimeout, MaxSocketsPerUser: *maxSocketsPerUser, MaxPendingSockets: *maxPending,

@@ -24,6 +24,10 @@ type Config struct {
 	Plain bool
 	// MaxUploadBytes bounds a media upload; default 100 MiB.
 	MaxUploadBytes int64
+	// MaxMediaBytes bounds the media store (every uploaded file, kept in
+	// memory); an upload beyond it gets 413 ERR_FILE_SIZE_EXCEEDED. Default
+	// 1 GiB, and at least MaxUploadBytes.
+	MaxMediaBytes int64
 	// Logger receives debug logs; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
@@ -114,6 +118,7 @@ const (
 	DefaultAPIKey                   = "fake-api-key"   // Config.APIKey
 	DefaultRegion                   = "us"             // Config.Region
 	DefaultMaxUploadBytes           = 100 << 20        // Config.MaxUploadBytes
+	DefaultMaxMediaBytes            = 1 << 30          // Config.MaxMediaBytes
 	DefaultRateLimitCore            = 10000            // RateLimits.Core, per minute
 	DefaultRateLimitStandard        = 20000            // RateLimits.Standard, per minute
 	DefaultRateLimitMessagesPerUser = 30               // RateLimits.MessagesPerUser, per minute
@@ -152,6 +157,10 @@ func (c Config) withDefaults() Config {
 	if c.MaxUploadBytes <= 0 {
 		c.MaxUploadBytes = DefaultMaxUploadBytes
 	}
+	if c.MaxMediaBytes <= 0 {
+		c.MaxMediaBytes = DefaultMaxMediaBytes
+	}
+	c.MaxMediaBytes = max(c.MaxMediaBytes, c.MaxUploadBytes)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

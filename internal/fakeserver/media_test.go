@@ -185,3 +185,30 @@ func TestMultipartFormFieldsAreBounded(t *testing.T) {
 		t.Fatalf("the server read all %d bytes of junk", n)
 	}
 }
+
+// TestMediaStoreIsBounded: the in-memory media store holds at most
+// MaxMediaBytes; an upload beyond it is refused with 413 and stores
+// nothing, and Reset empties the store.
+func TestMediaStoreIsBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{MaxUploadBytes: 1000, MaxMediaBytes: 2500})
+	s := h.login("superhero1")
+	fields := [][2]string{{"receiver", "superhero2"}, {"receiverType", "user"}, {"category", "message"}, {"type", "file"}}
+	upload := func() reply {
+		ct, body := multipartBody(t, fields, map[string][]byte{"f.bin": bytes.Repeat([]byte("m"), 1000)})
+		return h.postMultipart(s, ct, body)
+	}
+	ok(t, upload(), &msgOut{})
+	ok(t, upload(), &msgOut{})
+	before := h.srv.Stats().Messages
+	if r := upload(); r.Status != http.StatusRequestEntityTooLarge || r.Error == nil || r.Error.Code != "ERR_FILE_SIZE_EXCEEDED" {
+		t.Fatalf("third upload: %d %s", r.Status, r.Raw)
+	}
+	if h.srv.Stats().Messages != before {
+		t.Fatal("a refused upload stored a message")
+	}
+	h.srv.Reset()
+	h.restarted()
+	s = h.login("superhero1")
+	ok(t, upload(), &msgOut{})
+}

@@ -181,9 +181,19 @@ func (s *Server) createMessageLocked(sender, origin string, in messageInput, par
 			return nil, newErr(400, "ERR_WRONG_MESSAGE_THREAD", "The message %s belongs to another conversation.", parent.idString())
 		}
 	}
+	var upload int64
+	for _, f := range files {
+		upload += int64(len(f.data))
+	}
+	if upload > 0 && s.st.mediaBytes+upload > s.cfg.MaxMediaBytes {
+		s.log.Warn("upload refused: the media store is full", "limit", s.cfg.MaxMediaBytes)
+		return nil, newErr(http.StatusRequestEntityTooLarge, "ERR_FILE_SIZE_EXCEEDED",
+			"The media store of this app is full (%d bytes).", s.cfg.MaxMediaBytes)
+	}
 	if e := s.takeMessageQuotaLocked(rc, sender); e != nil {
 		return nil, e
 	}
+	s.st.mediaBytes += upload
 	now := s.now()
 	m := &msgRec{muid: in.muid, convID: convID, sender: sender, receiver: in.receiver, receiverType: in.receiverType,
 		category: in.category, typ: in.typ, data: in.data, tags: in.tags, sentAt: now, updatedAt: now}

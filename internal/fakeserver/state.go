@@ -206,7 +206,10 @@ type state struct {
 	calls    map[string]*callRec
 	sessions map[string]*sessionRec
 	media    map[string]mediaFile // "<message id>/<file name>" -> file
-	seq      int64                // for stable ordering of bans, blocks and joins
+	// mediaBytes is the size of every stored file, bounded by
+	// Config.MaxMediaBytes.
+	mediaBytes int64
+	seq        int64 // for stable ordering of bans, blocks and joins
 }
 
 type mediaFile struct {
