@@ -158,7 +158,7 @@ func (c mxCell) name() string {
 // mxOracle computes the expected outcome of a cell: "" for success, else the
 // error code. It follows decision 13's (corrected) order of checks, the
 // first failing check deciding; the privilege details come from server.md
-// §5.3; where the two disagree, decisions.md wins.
+// §5.3; where the two disagree, decision 13 wins.
 func mxOracle(c mxCell) string {
 	actorUID := mxActorUID[c.actor]
 	// 1. Request shape: every request of the matrix is well formed.
