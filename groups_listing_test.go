@@ -375,9 +375,14 @@ func TestGroupsPrivateInvisibleToNonMembers(t *testing.T) {
 		}
 		require.Len(t, errs, 1)
 		requireCode(t, errs[0], cometchat.CodeGUIDNotFound)
-		// Nor can they join it: invisible comes first (decision 13).
+		// Nor can they join it: a join sees the private group (decision 13,
+		// corrected): banned first, then "not allowed".
 		_, err = c.JoinGroup(ctx, "secret", cometchat.GroupTypePrivate, "")
-		requireCode(t, err, cometchat.CodeGUIDNotFound)
+		if uid == "banned" {
+			requireCode(t, err, cometchat.CodeBannedGroupMember)
+		} else {
+			requireCode(t, err, cometchat.CodeGroupJoinNotAllowed)
+		}
 	}
 
 	for _, uid := range []string{"boss", "member"} {

@@ -156,15 +156,16 @@ func (c mxCell) name() string {
 }
 
 // mxOracle computes the expected outcome of a cell: "" for success, else the
-// error code. It follows decision 13's order of checks (the first failing
-// check decides); the privilege details come from server.md §5.3; where the
-// two disagree, decisions.md wins.
+// error code. It follows decision 13's (corrected) order of checks, the
+// first failing check deciding; the privilege details come from server.md
+// §5.3; where the two disagree, decision 13 wins.
 func mxOracle(c mxCell) cometchat.Code {
 	actorUID := mxActorUID[c.actor]
 	// 1. Request shape: every request of the matrix is well formed.
 
 	// 2. The group exists and is visible to the actor: a private group is
-	//    invisible to non-members, and a banned user is not a member.
+	//    invisible to non-members, and a banned user is not a member. (Only
+	//    a join, not in this matrix, sees a private group it has not joined.)
 	if c.typ == cometchat.GroupTypePrivate && (c.actor == mxNonMember || c.actor == mxBanned) {
 		return cometchat.CodeGUIDNotFound
 	}
@@ -184,23 +185,7 @@ func mxOracle(c mxCell) cometchat.Code {
 	if (c.op == mxKick || c.op == mxBan || c.op == mxUnban || c.op.isScope() || c.op == mxTransfer) && c.target.uid == actorUID {
 		return cometchat.CodeGroupNoSelfAction
 	}
-	// 6. The actor's scope allows the operation at all. Transfer by a
-	//    non-owner is ERR_GROUP_NO_CLEARANCE, participants included: the
-	//    transfer rule is the specific one (server.md §10 names it for every
-	//    non-owner). For delete and add members by a participant, decision 13
-	//    (participant → NO_MODERATOR_SCOPE; NO_ADMIN_SCOPE only for a
-	//    moderator) wins over server.md's "non-admin → NO_ADMIN_SCOPE"; the
-	//    same holds for a moderator promoting to admin (NO_ADMIN_SCOPE, not
-	//    server.md §10's NO_SCOPE_CLEARANCE).
-	switch {
-	case c.op == mxTransfer && c.actor != mxOwner:
-		return cometchat.CodeGroupNoClearance
-	case c.actor == mxParticipant:
-		return cometchat.CodeGroupNoModerator
-	case c.actor == mxModerator && (c.op == mxDelete || c.op == mxAdd || c.op == mxScopeAdmin):
-		return cometchat.CodeGroupNoAdmin
-	}
-	// 7. The target's state.
+	// 6. The target's state.
 	switch {
 	case (c.op == mxKick || c.op.isScope() || c.op == mxTransfer) && !c.target.member:
 		return cometchat.CodeNotAMember
@@ -209,25 +194,40 @@ func mxOracle(c mxCell) cometchat.Code {
 	case c.op == mxBan && c.target.banned:
 		return cometchat.CodeAlreadyBanned
 	}
-	// 8. Clearance over the target (server.md §5.3 table). Unban rights
-	//    follow the scope the user had when banned.
 	isOwner := c.target.uid == uOwner
-	switch {
-	case c.op == mxKick || c.op == mxBan || c.op == mxUnban:
-		// Nobody has clearance over the owner; a moderator only over
-		// participants; admins (and the owner) over every other scope.
-		if isOwner || (c.actor == mxModerator && c.target.scope != cometchat.GroupMemberScopeParticipant) {
-			return cometchat.CodeGroupNoClearance
-		}
-	case c.op.isScope():
-		// The owner's scope is untouchable; only the owner changes an
-		// admin's scope; moderators move moderators and participants
-		// between moderator and participant (to admin failed in step 6).
-		if isOwner || (c.target.scope == cometchat.GroupMemberScopeAdmin && c.actor != mxOwner) {
+	// 7. Any scope change the §5.3 table does not allow: a participant
+	//    changing anyone's scope, a moderator promoting to admin or touching
+	//    an admin, a non-owner touching an admin, anyone touching the owner.
+	if c.op.isScope() {
+		switch {
+		case isOwner,
+			c.actor == mxParticipant,
+			c.target.scope == cometchat.GroupMemberScopeAdmin && c.actor != mxOwner,
+			c.actor == mxModerator && c.op == mxScopeAdmin:
 			return cometchat.CodeGroupNoScopeChange
 		}
 	}
-	// 9. Scope change to the current scope.
+	// 8. Kick, ban or unban of a target the actor has no clearance over:
+	//    nobody but the owner over the owner, participants and moderators
+	//    over participants only. Unban rights follow the scope the user had
+	//    when banned.
+	if (c.op == mxKick || c.op == mxBan || c.op == mxUnban) &&
+		(isOwner || (c.actor == mxParticipant || c.actor == mxModerator) && c.target.scope != cometchat.GroupMemberScopeParticipant) {
+		return cometchat.CodeGroupNoClearance
+	}
+	// 9. The actor's scope allows the operation at all: transfer by a
+	//    non-owner is ERR_GROUP_NO_CLEARANCE; delete and add members need an
+	//    admin (ERR_GROUP_NO_ADMIN_SCOPE, participants included); update,
+	//    kick, ban and unban need a moderator.
+	switch {
+	case c.op == mxTransfer && c.actor != mxOwner:
+		return cometchat.CodeGroupNoClearance
+	case (c.op == mxDelete || c.op == mxAdd) && (c.actor == mxParticipant || c.actor == mxModerator):
+		return cometchat.CodeGroupNoAdmin
+	case (c.op == mxUpdate || c.op == mxKick || c.op == mxBan || c.op == mxUnban) && c.actor == mxParticipant:
+		return cometchat.CodeGroupNoModerator
+	}
+	// 10. Scope change to the current scope.
 	if c.op.isScope() && c.target.scope == c.op.newScope() {
 		return cometchat.CodeSameScope
 	}

@@ -227,10 +227,10 @@ func TestGroupJoinRules(t *testing.T) {
 	assert.True(t, g.HasJoined)
 	assert.Equal(t, cometchat.GroupTypePassword, g.Type)
 
-	// Private: invisible to non-members (decision 13), so joining is refused
-	// with ERR_GUID_NOT_FOUND; an admin adds members instead.
+	// Private: a non-member's join is refused with ERR_GROUP_JOIN_NOT_ALLOWED
+	// (decision 13, corrected); an admin adds members instead.
 	_, err = c2.JoinGroup(ctx, "prv", cometchat.GroupTypePrivate, "")
-	requireCode(t, err, cometchat.CodeGUIDNotFound)
+	requireCode(t, err, cometchat.CodeGroupJoinNotAllowed)
 	res, err := owner.AddMembersToGroup(ctx, "prv", []*cometchat.GroupMember{cometchat.NewGroupMember("superhero2", cometchat.GroupMemberScopeParticipant)}, nil)
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"superhero2": "success"}, res)
@@ -369,7 +369,10 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		{name: "moderator kicks admin", actor: mod, do: kick(admin), want: noClear},
 		{name: "moderator kicks owner", actor: mod, do: kick(owner), want: noClear},
 		{name: "participant kicks participant", actor: part, do: kick(part2), want: noMod},
-		{name: "participant kicks owner", actor: part, do: kick(owner), want: noMod},
+		// decision 13 (corrected): clearance over the target (step 8) comes
+		// before the actor's own scope (step 9)
+		{name: "participant kicks owner", actor: part, do: kick(owner), want: noClear},
+		{name: "participant kicks moderator", actor: part, do: kick(mod), want: noClear},
 		{name: "admin kicks self", actor: admin, do: kick(admin), want: self},
 		{name: "moderator kicks non-member", actor: mod, do: kick(out), want: notMember},
 		{name: "non-member kicks participant", actor: out, do: kick(part), want: notJoined},
@@ -395,12 +398,12 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 			members: map[string]cometchat.GroupMemberScope{owner: "admin", admin: "admin", mod: "moderator", part: "moderator", part2: "participant"}},
 		{name: "admin promotes participant to admin", actor: admin, do: scope(part, "admin"), want: ok},
 		{name: "moderator promotes participant to moderator", actor: mod, do: scope(part, "moderator"), want: ok},
-		{name: "moderator promotes participant to admin", actor: mod, do: scope(part, "admin"), want: noAdmin},
+		{name: "moderator promotes participant to admin", actor: mod, do: scope(part, "admin"), want: noScope},
 		{name: "moderator demotes admin", actor: mod, do: scope(admin, "participant"), want: noScope},
 		{name: "admin demotes another admin", setup: scope(part2, "admin"), actor: admin, do: scope(part2, "participant"), want: noScope},
 		{name: "owner demotes admin", actor: owner, do: scope(admin, "moderator"), want: ok},
 		{name: "admin demotes owner", actor: admin, do: scope(owner, "participant"), want: noScope},
-		{name: "participant changes a scope", actor: part, do: scope(part2, "moderator"), want: noMod},
+		{name: "participant changes a scope", actor: part, do: scope(part2, "moderator"), want: noScope},
 		{name: "owner sets the same scope", actor: owner, do: scope(part, "participant"), want: sameScope},
 		{name: "admin changes own scope", actor: admin, do: scope(admin, "participant"), want: self},
 		{name: "moderator changes a non-member", actor: mod, do: scope(out, "participant"), want: notMember},
@@ -409,12 +412,12 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 			members: map[string]cometchat.GroupMemberScope{owner: "admin", admin: "admin", mod: "moderator", part: "participant", part2: "participant", out: "participant"}},
 		{name: "owner adds a moderator", actor: owner, do: add(out, "moderator"), want: ok},
 		{name: "moderator adds a member", actor: mod, do: add(out, "participant"), want: noAdmin},
-		{name: "participant adds a member", actor: part, do: add(out, "participant"), want: noMod},
+		{name: "participant adds a member", actor: part, do: add(out, "participant"), want: noAdmin},
 
 		{name: "owner deletes", actor: owner, do: del, want: ok},
 		{name: "admin deletes", actor: admin, do: del, want: ok},
 		{name: "moderator deletes", actor: mod, do: del, want: noAdmin},
-		{name: "participant deletes", actor: part, do: del, want: noMod},
+		{name: "participant deletes", actor: part, do: del, want: noAdmin},
 
 		{name: "moderator updates", actor: mod, do: update, want: ok},
 		{name: "participant updates", actor: part, do: update, want: noMod},

@@ -2,6 +2,7 @@ package cometchat_test
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -395,16 +396,18 @@ func TestUnreadableMessageWithAnIDIsDeliveredOnce(t *testing.T) {
 	unknown := newEvents[*cometchat.UnknownMessage]()
 	got := newEvents[*cometchat.TextMessage]()
 	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add, OnUnknownMessageReceived: unknown.add})
-	frame := []byte(`{"type":"message","body":{"id":"987654","sentAt":"not a time","category":"message","type":"text","sender":"superhero1","receiver":"superhero2","receiverType":"user","data":{"text":"?"}}}`)
+	// an id above every id the server gives next (they start from a wall-clock base)
+	fakeID := srv.LastMessageID() + 1000
+	frame := []byte(`{"type":"message","body":{"id":"` + strconv.FormatInt(fakeID, 10) + `","sentAt":"not a time","category":"message","type":"text","sender":"superhero1","receiver":"superhero2","receiverType":"user","data":{"text":"?"}}}`)
 	require.Equal(t, 1, srv.PushFrame("superhero2", frame))
 	require.Equal(t, 1, srv.PushFrame("superhero2", frame))
 	m := unknown.next(t)
-	require.Equal(t, int64(987654), m.ID)
+	require.Equal(t, fakeID, m.ID)
 	require.Contains(t, string(m.Raw), `"not a time"`)
 	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "after")
 	require.Equal(t, "after", got.next(t).Text)
 	unknown.none(t) // the second copy was not delivered
-	require.Equal(t, int64(987654), b.LastDeliveredMessageID(), "the position followed it")
+	require.Equal(t, fakeID, b.LastDeliveredMessageID(), "the position followed it")
 }
 
 // Recovery hands over what the live stream would have, no more: one-to-one

@@ -239,8 +239,10 @@ func (s *Server) FailAuth(uid string, n int) { s.fs.FailAuth(uid, n) }
 // PushFrame sends a raw text frame (malformed ones included) to uid's sockets.
 func (s *Server) PushFrame(uid string, raw []byte) int { return s.fs.PushFrame(uid, raw) }
 
-// AddFault makes matching HTTP requests fail; it returns the fault's id.
-func (s *Server) AddFault(f Fault) string { return s.fs.AddFault(f) }
+// AddFault makes matching HTTP requests fail; it returns the fault's id, or
+// an error for a fault outside the bounds documented on Fault (a status
+// that is not 0 or 400-599, a negative count, a delay above two minutes, ...).
+func (s *Server) AddFault(f Fault) (string, error) { return s.fs.AddFault(f) }
 
 // ClearFaults removes every fault.
 func (s *Server) ClearFaults() { s.fs.ClearFaults() }

@@ -132,6 +132,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	plain := fs.Bool("plain", false, "serve http/ws instead of https/wss")
 	maxUpload := byteSize(fakeserver.DefaultMaxUploadBytes)
 	fs.Var(&maxUpload, "max-upload", "largest media upload (bytes; K, M, G suffixes allowed)")
+	maxMedia := byteSize(fakeserver.DefaultMaxMediaBytes)
+	fs.Var(&maxMedia, "max-media", "media store size, every upload kept in memory (bytes; K, M, G suffixes allowed)")
 	publicHost := fs.String("public-host", "", "host:port written into the settings (default: the Host header)")
 	anyApp := fs.Bool("any-app-id", false, "accept every app id")
 	autoUsers := fs.Bool("auto-create-users", false, "create unknown users on login")
@@ -141,6 +143,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	stdLimit := fs.Int("rate-limit-standard", fakeserver.DefaultRateLimitStandard, "other operations per minute")
 	msgLimit := fs.Int("rate-limit-messages", fakeserver.DefaultRateLimitMessagesPerUser, "sent messages per user per minute (only with -rate-limit)")
 	noSeed := fs.Bool("no-seed", false, "start without the sample users and group")
+	authTimeout := fs.Duration("auth-timeout", fakeserver.DefaultAuthTimeout, "close a websocket not authenticated this long after the upgrade (close 4002; negative: never)")
+	maxSocketsPerUser := fs.Int("max-sockets-per-user", fakeserver.DefaultMaxSocketsPerUser, "authenticated websockets per user; an auth beyond is closed 4003 (negative: unlimited)")
+	maxPending := fs.Int("max-pending-sockets", fakeserver.DefaultMaxPendingSockets, "unauthenticated websockets in all; an upgrade beyond gets HTTP 503 (negative: unlimited)")
+	maxQueue := byteSize(fakeserver.DefaultMaxSocketQueueBytes)
+	fs.Var(&maxQueue, "max-socket-queue", "bytes queued for one websocket; a socket further behind is closed 4004 (K, M, G suffixes allowed)")
+	readHeaderTimeout := fs.Duration("read-header-timeout", fakeserver.DefaultReadHeaderTimeout, "time to send a request's headers")
+	idleTimeout := fs.Duration("idle-timeout", fakeserver.DefaultIdleTimeout, "close keep-alive HTTP connections idle this long")
+	requestTimeout := fs.Duration("request-timeout", fakeserver.DefaultRequestTimeout, "time to read a whole request and write its reply (not websockets)")
 	verbose := fs.Bool("v", false, "debug logs on stderr")
 	var extensions extensionFlags
 	fs.Var(&extensions, "extension", "an extension the settings list as enabled, ID or ID=Name (repeatable)")
@@ -160,10 +170,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv, err := fakeserver.New(fakeserver.Config{
 		Addr: *addr, AppID: *appID, AuthKey: *authKey, APIKey: *apiKey, Region: *region, Plain: *plain,
-		MaxUploadBytes: int64(maxUpload), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
+		MaxUploadBytes: int64(maxUpload), MaxMediaBytes: int64(maxMedia), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
 		AutoCreateUsers: *autoUsers, RevokeTokenOnLogout: *revoke, NoSeed: *noSeed,
 		Extensions: extensions, Features: features,
-		RateLimits: fakeserver.RateLimits{Enforce: *enforce, Core: *coreLimit, Standard: *stdLimit, MessagesPerUser: *msgLimit},
+		AuthTimeout: *authTimeout, MaxSocketsPerUser: *maxSocketsPerUser, MaxPendingSockets: *maxPending,
+		MaxSocketQueueBytes: int(maxQueue), ReadHeaderTimeout: *readHeaderTimeout, IdleTimeout: *idleTimeout,
+		RequestTimeout: *requestTimeout,
+		RateLimits:     fakeserver.RateLimits{Enforce: *enforce, Core: *coreLimit, Standard: *stdLimit, MessagesPerUser: *msgLimit},
 	})
 	if err != nil {
 		return err

@@ -144,7 +144,7 @@ func (s *Server) AuthToken(uid string) (string, error) {
 		return "", errUIDNotFound(uid)
 	}
 	tok := newToken(uid)
-	s.st.tokens[tok] = uid
+	s.st.addToken(tok, uid)
 	return tok, nil
 }
 
@@ -395,12 +395,21 @@ func (s *Server) WaitForSockets(ctx context.Context, uid string, n int) error {
 
 // Reset drops every socket and goes back to the seeded state (tokens,
 // messages, groups and users created since are forgotten; faults are kept).
+// Message ids keep increasing: the next id is above every id given before.
 func (s *Server) Reset() {
 	s.dropAllSockets()
-	st := s.newSeededState()
 	s.mu.Lock()
-	s.st = st
+	s.st = s.newSeededState(newIDBase(s.st.lastID()))
 	s.mu.Unlock()
+}
+
+// LastMessageID returns the id of the newest message; with no message yet,
+// the id the first one will follow. Ids strictly increase for the life of
+// the app, across Reset and process restarts (see the README).
+func (s *Server) LastMessageID() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.lastID()
 }
 
 // PushToken is a push-notification token a session registered (Cordova:

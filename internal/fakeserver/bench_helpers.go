@@ -6,8 +6,8 @@ package fakeserver
 // PushFrames sends each frame, in order, as one text frame to uid's
 // authenticated sockets, under one lock and without copying: the caller must
 // not modify the frames afterwards. Like PushFrame, a socket whose send queue
-// (4,096 frames) is full is dropped, so callers must pace themselves. It
-// returns how many frames were queued in all.
+// (Config.MaxSocketQueueBytes) overflows is closed as too slow, so callers
+// must pace themselves. It returns how many frames were queued in all.
 func (s *Server) PushFrames(uid string, frames [][]byte) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

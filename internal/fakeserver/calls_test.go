@@ -91,8 +91,8 @@ func TestDirectCallStateMachine(t *testing.T) {
 
 	// call messages are part of the conversation's history
 	msgs, _ := h.list(as, "users/superhero2/messages?per_page=30&affix=prepend&categories=call")
-	if ids(msgs) != "1,2,3" {
-		t.Fatalf("call history: %s", ids(msgs))
+	if h.ids(msgs) != "1,2,3" {
+		t.Fatalf("call history: %s", h.ids(msgs))
 	}
 	fails(t, h.do(req{method: "POST", path: "calls", token: as.token,
 		body: `{"type":"audio","receiverType":"user","receiver":"superhero1"}`}), 400, "ERR_CALLING_SELF")

@@ -24,6 +24,10 @@ type Config struct {
 	Plain bool
 	// MaxUploadBytes bounds a media upload; default 100 MiB.
 	MaxUploadBytes int64
+	// MaxMediaBytes bounds the media store (every uploaded file, kept in
+	// memory); an upload beyond it gets 413 ERR_FILE_SIZE_EXCEEDED. Default
+	// 1 GiB, and at least MaxUploadBytes.
+	MaxMediaBytes int64
 	// Logger receives debug logs; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
@@ -53,6 +57,35 @@ type Config struct {
 	// Features are the feature parameters of the settings (default none),
 	// for IsFeatureEnabled.
 	Features map[string]bool
+
+	// ReadHeaderTimeout bounds the time to read a request's headers; a
+	// client that sends half a header is disconnected. Default 10 s.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout closes a keep-alive HTTP connection idle that long.
+	// Default 2 minutes.
+	IdleTimeout time.Duration
+	// RequestTimeout bounds reading a whole request (body included) and
+	// writing its reply: http.Server's ReadTimeout and WriteTimeout. It does
+	// not apply to websockets (their deadlines are the ping's). Default 5
+	// minutes, room for a 100 MiB upload at 350 KiB/s.
+	RequestTimeout time.Duration
+
+	// AuthTimeout is how long a websocket may stay unauthenticated after
+	// the upgrade; then it is closed with CloseAuthTimeout. Default 10 s;
+	// negative disables it.
+	AuthTimeout time.Duration
+	// MaxSocketsPerUser bounds a user's authenticated sockets; an auth
+	// beyond it is closed with CloseTooManySockets. Default 64; negative is
+	// unlimited.
+	MaxSocketsPerUser int
+	// MaxPendingSockets bounds the sockets not yet authenticated, all users
+	// together; an upgrade beyond it is answered HTTP 503
+	// ERR_TOO_MANY_CONNECTIONS. Default 1024; negative is unlimited.
+	MaxPendingSockets int
+	// MaxSocketQueueBytes bounds the bytes queued for one socket; a socket
+	// that falls further behind is closed with CloseTooSlow. Default 8 MiB;
+	// it is raised to at least one frame (1 MiB).
+	MaxSocketQueueBytes int
 }
 
 // Extension is an extension listed as enabled in the app's settings.
@@ -80,14 +113,24 @@ type RateLimits struct {
 // The defaults that withDefaults gives empty Config and RateLimits fields,
 // exported for the flag defaults of cmd/cometchat-fake.
 const (
-	DefaultAppID                    = "fake-app"      // Config.AppID
-	DefaultAuthKey                  = "fake-auth-key" // Config.AuthKey
-	DefaultAPIKey                   = "fake-api-key"  // Config.APIKey
-	DefaultRegion                   = "us"            // Config.Region
-	DefaultMaxUploadBytes           = 100 << 20       // Config.MaxUploadBytes
-	DefaultRateLimitCore            = 10000           // RateLimits.Core, per minute
-	DefaultRateLimitStandard        = 20000           // RateLimits.Standard, per minute
-	DefaultRateLimitMessagesPerUser = 30              // RateLimits.MessagesPerUser, per minute
+	DefaultAppID                    = "fake-app"       // Config.AppID
+	DefaultAuthKey                  = "fake-auth-key"  // Config.AuthKey
+	DefaultAPIKey                   = "fake-api-key"   // Config.APIKey
+	DefaultRegion                   = "us"             // Config.Region
+	DefaultMaxUploadBytes           = 100 << 20        // Config.MaxUploadBytes
+	DefaultMaxMediaBytes            = 1 << 30          // Config.MaxMediaBytes
+	DefaultRateLimitCore            = 10000            // RateLimits.Core, per minute
+	DefaultRateLimitStandard        = 20000            // RateLimits.Standard, per minute
+	DefaultRateLimitMessagesPerUser = 30               // RateLimits.MessagesPerUser, per minute
+	DefaultReadHeaderTimeout        = 10 * time.Second // Config.ReadHeaderTimeout
+	DefaultIdleTimeout              = 2 * time.Minute  // Config.IdleTimeout
+	DefaultRequestTimeout           = 5 * time.Minute  // Config.RequestTimeout
+	DefaultAuthTimeout              = 10 * time.Second // Config.AuthTimeout
+	DefaultMaxSocketsPerUser        = 64               // Config.MaxSocketsPerUser
+	DefaultMaxPendingSockets        = 1024             // Config.MaxPendingSockets
+	DefaultMaxSocketQueueBytes      = 8 << 20          // Config.MaxSocketQueueBytes
+	// MaxHeaderBytes bounds a request's headers (request line included).
+	MaxHeaderBytes = 1 << 20
 )
 
 const (
@@ -114,6 +157,10 @@ func (c Config) withDefaults() Config {
 	if c.MaxUploadBytes <= 0 {
 		c.MaxUploadBytes = DefaultMaxUploadBytes
 	}
+	if c.MaxMediaBytes <= 0 {
+		c.MaxMediaBytes = DefaultMaxMediaBytes
+	}
+	c.MaxMediaBytes = max(c.MaxMediaBytes, c.MaxUploadBytes)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -128,6 +175,30 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RateLimits.Standard <= 0 {
 		c.RateLimits.Standard = DefaultRateLimitStandard
+	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.AuthTimeout == 0 {
+		c.AuthTimeout = DefaultAuthTimeout
+	}
+	if c.MaxSocketsPerUser == 0 {
+		c.MaxSocketsPerUser = DefaultMaxSocketsPerUser
+	}
+	if c.MaxPendingSockets == 0 {
+		c.MaxPendingSockets = DefaultMaxPendingSockets
+	}
+	if c.MaxSocketQueueBytes <= 0 {
+		c.MaxSocketQueueBytes = DefaultMaxSocketQueueBytes
+	}
+	if c.MaxSocketQueueBytes < maxFrameBytes {
+		c.MaxSocketQueueBytes = maxFrameBytes
 	}
 	if c.RateLimits.MessagesPerUser <= 0 {
 		c.RateLimits.MessagesPerUser = DefaultRateLimitMessagesPerUser

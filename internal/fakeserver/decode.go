@@ -3,6 +3,7 @@ package fakeserver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -142,17 +143,21 @@ func (q query) list(k string) []string {
 
 func (q query) flag(k string) bool { return truthy(q.get(k)) }
 
+// int64 parses an integer parameter; absent or not a number is 0, and a
+// number beyond the int64 range saturates at its bound.
 func (q query) int64(k string) int64 {
 	n, err := strconv.ParseInt(q.get(k), 10, 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0
 	}
 	return n
 }
 
+// intDefault parses an integer parameter; absent or not a number is def, and
+// a number beyond the int range saturates at its bound (callers clamp).
 func (q query) intDefault(k string, def int) int {
 	n, err := strconv.Atoi(q.get(k))
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return def
 	}
 	return n

@@ -7,8 +7,9 @@
 // It keeps real state — users, auth tokens, groups and memberships, messages
 // with receipts, conversations, blocks, friends and calls — behind one mutex,
 // and derives every reply and every websocket push from that state, following
-// the protocol notes in shared/protocol (server.md, rest.md, websocket.md and
-// decisions.md). It is not a mock that replays canned answers.
+// CometChat's protocol and the decisions written in the repository's README.
+// It is not a mock that replays canned answers. Everything a client controls
+// is bounded (see the README's "Limits and security").
 //
 // Besides the CometChat routes it serves test hooks under /_fake/ (loopback
 // only, apiKey header) and exposes the same hooks as Go methods: dropping or

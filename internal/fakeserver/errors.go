@@ -41,8 +41,11 @@ func errInvalidAppID(app string) *apiError {
 func errEmptyAPIKey() *apiError {
 	return newErr(401, "AUTH_ERR_EMPTY_APIKEY", "The apiKey header is missing.")
 }
-func errAPIKeyNotFound(key string) *apiError {
-	return newErr(401, "AUTH_ERR_APIKEY_NOT_FOUND", "The apiKey %s does not exist.", key)
+
+// errAPIKeyNotFound never echoes the key: a reply or a log may be seen by
+// someone who should not learn a credential (nor a near miss of one).
+func errAPIKeyNotFound() *apiError {
+	return newErr(401, "AUTH_ERR_APIKEY_NOT_FOUND", "The apiKey does not exist.")
 }
 func errNoAccess() *apiError {
 	return newErr(403, "AUTH_ERR_NO_ACCESS", "The apiKey does not have access to this operation.")
@@ -50,8 +53,10 @@ func errNoAccess() *apiError {
 func errEmptyAuthToken() *apiError {
 	return newErr(401, "AUTH_ERR_EMPTY_AUTH_TOKEN", "The authToken header is missing.")
 }
-func errTokenNotFound(token string) *apiError {
-	return newErr(401, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND", "The auth token %s does not exist.", token)
+
+// errTokenNotFound never echoes the token (see errAPIKeyNotFound).
+func errTokenNotFound() *apiError {
+	return newErr(401, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND", "The auth token does not exist.")
 }
 func errAPINotFound(method, path string) *apiError {
 	return newErr(404, "ERR_API_NOT_FOUND", "The endpoint %s %s does not exist.", method, path)

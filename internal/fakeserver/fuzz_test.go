@@ -57,7 +57,7 @@ func offlineServer() *Server {
 		allConns: map[*wsConn]struct{}{}, changed: make(chan struct{}), jwtKey: []byte("fuzz-key")}
 	s.log = s.cfg.Logger
 	s.hooks.init()
-	s.st = s.newSeededState()
+	s.st = s.newSeededState(newIDBase(0))
 	return s
 }
 
@@ -231,16 +231,27 @@ func FuzzRESTBodies(f *testing.F) {
 }
 
 func FuzzParseQuery(f *testing.F) {
-	f.Add("per_page=2&affix=prepend&hideMessagesFromBlockedUsers=0&unread=0&withTags=0&hideDeleted=0&id=4")
-	f.Add("searchKey=a b&c=%zz&tags=x,y&tags=z&&=&k")
-	f.Fuzz(func(t *testing.T, raw string) {
+	f.Add("per_page=2&affix=prepend&hideMessagesFromBlockedUsers=0&unread=0&withTags=0&hideDeleted=0&id=4", 57)
+	f.Add("searchKey=a b&c=%zz&tags=x,y&tags=z&&=&k", 0)
+	f.Add("page=4611686018427387904&per_page=100", 57)
+	f.Add("page=9223372036854775807&per_page=3", 1000)
+	f.Add("page=99999999999999999999&per_page=-5", 5)
+	f.Fuzz(func(t *testing.T, raw string, n int) {
 		q := parseQuery(raw)
 		_ = q.list("tags")
 		_ = q.int64("id")
 		_ = q.flag("unread")
-		_, _, m := pageBounds(q, 57, 100)
-		if m.Pagination.TotalPages < 1 || m.Pagination.Count < 0 || m.Pagination.Count > m.Pagination.PerPage {
-			t.Fatalf("pagination %+v", m.Pagination)
+		if n < 0 {
+			n = -(n + 1)
+		}
+		n %= 1 << 20
+		for _, maxPer := range []int{50, 100} {
+			lo, hi, m := pageBounds(q, n, maxPer)
+			p := m.Pagination
+			if lo < 0 || lo > hi || hi > n || hi-lo > maxPer || p.TotalPages < 1 || p.Count != hi-lo ||
+				p.PerPage < 1 || p.PerPage > maxPer || p.CurrentPage < 1 || p.Total != n {
+				t.Fatalf("n=%d: lo %d hi %d pagination %+v", n, lo, hi, p)
+			}
 		}
 	})
 }

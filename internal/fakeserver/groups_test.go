@@ -11,8 +11,9 @@ import (
 // groupFixture builds, on a fresh server, the public group "g" owned by
 // "owner" with admins adm and adm2, moderators mod and mod2, participants p1
 // and p2; the banned users ban (banned as participant) and banmod (banned as
-// moderator); a non-member "out"; a private group "priv" and a password
-// group "pwd" (password "sesame"), both owned by owner.
+// moderator); a non-member "out"; a private group "priv" (with the
+// participant p1, and ban banned from it) and a password group "pwd"
+// (password "sesame"), both owned by owner.
 func groupFixture(t *testing.T) (*harness, map[string]string) {
 	t.Helper()
 	h := newHarness(t, fakeserver.Config{Plain: true, NoSeed: true})
@@ -42,6 +43,8 @@ func groupFixture(t *testing.T) (*harness, map[string]string) {
 	}
 	must(h.srv.BanMember("g", "ban"))
 	must(h.srv.BanMember("g", "banmod"))
+	must(h.srv.AddMember("priv", "p1", "participant"))
+	must(h.srv.BanMember("priv", "ban"))
 	return h, tokens
 }
 
@@ -62,8 +65,12 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		op    op
 		code  string // "" = allowed
 	}{
-		// kick: decision 13 order and the §5.3 table
+		// kick: decision 13 (corrected) order and the §5.3 table: target
+		// state (6), clearance over the target (8), then the actor's scope (9)
 		{"participant kicks participant", "p1", kick("p2"), "ERR_GROUP_NO_MODERATOR_SCOPE"},
+		{"participant kicks moderator", "p1", kick("mod"), "ERR_GROUP_NO_CLEARANCE"},
+		{"participant kicks admin", "p1", kick("adm"), "ERR_GROUP_NO_CLEARANCE"},
+		{"participant kicks owner", "p1", kick("owner"), "ERR_GROUP_NO_CLEARANCE"},
 		{"moderator kicks participant", "mod", kick("p2"), ""},
 		{"moderator kicks moderator", "mod", kick("mod2"), "ERR_GROUP_NO_CLEARANCE"},
 		{"moderator kicks admin", "mod", kick("adm"), "ERR_GROUP_NO_CLEARANCE"},
@@ -73,7 +80,7 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		{"owner kicks admin", "owner", kick("adm"), ""},
 		{"moderator kicks self", "mod", kick("mod"), "ERR_GROUP_NO_SELF_ACTION"},
 		{"participant kicks self", "p1", kick("p1"), "ERR_GROUP_NO_SELF_ACTION"},
-		{"participant kicks non-member", "p1", kick("out"), "ERR_GROUP_NO_MODERATOR_SCOPE"},
+		{"participant kicks non-member", "p1", kick("out"), "ERR_NOT_A_MEMBER"},
 		{"moderator kicks non-member", "mod", kick("out"), "ERR_NOT_A_MEMBER"},
 		{"non-member kicks", "out", kick("p1"), "ERR_GROUP_NOT_JOINED"},
 		{"banned user kicks", "ban", kick("p1"), "ERR_BANNED_GROUPMEMBER"},
@@ -81,6 +88,10 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		{"non-member kicks in private group", "out", op{"DELETE", "groups/priv/members/owner", ""}, "ERR_GUID_NOT_FOUND"},
 		// ban / unban
 		{"participant bans", "p1", ban("p2"), "ERR_GROUP_NO_MODERATOR_SCOPE"},
+		{"participant bans owner", "p1", ban("owner"), "ERR_GROUP_NO_CLEARANCE"},
+		{"participant bans moderator", "p1", ban("mod"), "ERR_GROUP_NO_CLEARANCE"},
+		{"participant bans unknown user", "p1", ban("ghost"), "ERR_UID_NOT_FOUND"},
+		{"participant bans banned user", "p1", ban("ban"), "ERR_ALREADY_BANNED"},
 		{"moderator bans participant", "mod", ban("p2"), ""},
 		{"moderator bans moderator", "mod", ban("mod2"), "ERR_GROUP_NO_CLEARANCE"},
 		{"admin bans owner", "adm", ban("owner"), "ERR_GROUP_NO_CLEARANCE"},
@@ -89,15 +100,22 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		{"moderator bans banned user", "mod", ban("ban"), "ERR_ALREADY_BANNED"},
 		{"owner bans admin", "owner", ban("adm"), ""},
 		{"participant unbans", "p1", unban("ban"), "ERR_GROUP_NO_MODERATOR_SCOPE"},
+		{"participant unbans a banned moderator", "p1", unban("banmod"), "ERR_GROUP_NO_CLEARANCE"},
+		{"participant unbans a user who is not banned", "p1", unban("p2"), "ERR_NOT_A_BANNED_USER"},
 		{"moderator unbans a banned participant", "mod", unban("ban"), ""},
 		{"moderator unbans a banned moderator", "mod", unban("banmod"), "ERR_GROUP_NO_CLEARANCE"},
 		{"admin unbans a banned moderator", "adm", unban("banmod"), ""},
 		{"moderator unbans a user who is not banned", "mod", unban("p2"), "ERR_NOT_A_BANNED_USER"},
 		// scope changes
-		{"participant promotes", "p1", scope("p2", "moderator"), "ERR_GROUP_NO_MODERATOR_SCOPE"},
+		// scope changes: any change the table does not allow is step 7
+		{"participant promotes", "p1", scope("p2", "moderator"), "ERR_GROUP_NO_SCOPE_CLEARANCE"},
+		{"participant demotes a moderator", "p1", scope("mod", "participant"), "ERR_GROUP_NO_SCOPE_CLEARANCE"},
+		{"participant sets a participant's current scope", "p1", scope("p2", "participant"), "ERR_GROUP_NO_SCOPE_CLEARANCE"},
+		{"participant changes a non-member", "p1", scope("out", "moderator"), "ERR_NOT_A_MEMBER"},
 		{"moderator promotes participant to moderator", "mod", scope("p2", "moderator"), ""},
 		{"moderator demotes moderator", "mod", scope("mod2", "participant"), ""},
-		{"moderator promotes to admin", "mod", scope("p2", "admin"), "ERR_GROUP_NO_ADMIN_SCOPE"},
+		{"moderator promotes to admin", "mod", scope("p2", "admin"), "ERR_GROUP_NO_SCOPE_CLEARANCE"},
+		{"moderator sets a participant's current scope", "mod", scope("p2", "participant"), "ERR_SAME_SCOPE"},
 		{"moderator changes an admin", "mod", scope("adm", "moderator"), "ERR_GROUP_NO_SCOPE_CLEARANCE"},
 		{"admin promotes to admin", "adm", scope("p2", "admin"), ""},
 		{"admin demotes another admin", "adm", scope("adm2", "participant"), "ERR_GROUP_NO_SCOPE_CLEARANCE"},
@@ -111,10 +129,10 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		{"participant updates", "p1", update, "ERR_GROUP_NO_MODERATOR_SCOPE"},
 		{"moderator updates", "mod", update, ""},
 		{"non-member updates", "out", update, "ERR_GROUP_NOT_JOINED"},
-		{"participant deletes", "p1", del, "ERR_GROUP_NO_MODERATOR_SCOPE"},
+		{"participant deletes", "p1", del, "ERR_GROUP_NO_ADMIN_SCOPE"},
 		{"moderator deletes", "mod", del, "ERR_GROUP_NO_ADMIN_SCOPE"},
 		{"admin deletes", "adm", del, ""},
-		{"participant adds members", "p1", add, "ERR_GROUP_NO_MODERATOR_SCOPE"},
+		{"participant adds members", "p1", add, "ERR_GROUP_NO_ADMIN_SCOPE"},
 		{"moderator adds members", "mod", add, "ERR_GROUP_NO_ADMIN_SCOPE"},
 		{"admin adds members", "adm", add, ""},
 		{"participant lists banned", "p1", op{"GET", "groups/g/bannedusers?per_page=30", ""}, "ERR_GROUP_NO_MODERATOR_SCOPE"},
@@ -132,7 +150,14 @@ func TestGroupPrivilegeMatrix(t *testing.T) {
 		{"member joins again", "p1", op{"POST", "groups/g/members", `{"guid":"g","type":"public"}`}, "ERR_ALREADY_JOINED"},
 		{"banned user joins", "ban", op{"POST", "groups/g/members", `{"guid":"g","type":"public"}`}, "ERR_BANNED_GROUPMEMBER"},
 		{"non-member joins public", "out", op{"POST", "groups/g/members", `{"guid":"g","name":"name","type":"private"}`}, ""},
-		{"non-member joins private", "out", op{"POST", "groups/priv/members", `{"guid":"priv","type":"private"}`}, "ERR_GUID_NOT_FOUND"},
+		{"non-member joins private", "out", op{"POST", "groups/priv/members", `{"guid":"priv","type":"private"}`}, "ERR_GROUP_JOIN_NOT_ALLOWED"},
+		{"banned user joins private", "ban", op{"POST", "groups/priv/members", `{"guid":"priv","type":"private"}`}, "ERR_BANNED_GROUPMEMBER"},
+		{"member joins private again", "p1", op{"POST", "groups/priv/members", `{"guid":"priv","type":"private"}`}, "ERR_ALREADY_JOINED"},
+		{"non-member joins unknown group", "out", op{"POST", "groups/nope/members", `{"guid":"nope","type":"public"}`}, "ERR_GUID_NOT_FOUND"},
+		{"non-member reads private", "out", op{"GET", "groups/priv", ""}, "ERR_GUID_NOT_FOUND"},
+		{"non-member lists private members", "out", op{"GET", "groups/priv/members?per_page=30", ""}, "ERR_GUID_NOT_FOUND"},
+		{"non-member reads private history", "out", op{"GET", "groups/priv/messages?per_page=30", ""}, "ERR_GUID_NOT_FOUND"},
+		{"banned user reads private", "ban", op{"GET", "groups/priv", ""}, "ERR_GUID_NOT_FOUND"},
 		{"join password group without password", "out", op{"POST", "groups/pwd/members", `{"guid":"pwd","type":"password"}`}, "ERR_EMPTY_GROUP_PASS"},
 		{"join password group with a wrong password", "out", op{"POST", "groups/pwd/members", `{"guid":"pwd","type":"password","password":"x"}`}, "ERR_WRONG_GROUP_PASS"},
 		{"join password group", "out", op{"POST", "groups/pwd/members", `{"guid":"pwd","type":"public","password":"sesame"}`}, ""},
@@ -296,7 +321,7 @@ func TestGroupLifecycleAndActions(t *testing.T) {
 	fails(t, h.do(req{method: "GET", path: "groups/team/messages?per_page=30&affix=prepend", token: bs.token}), 403, "ERR_GROUP_NOT_JOINED")
 	msgs, _ := h.list(as, "groups/team/messages?per_page=100&affix=prepend&categories=action")
 	if len(msgs) != 8 { // joined, added, banned, scopeChanged, kicked, banned, unbanned, left
-		t.Fatalf("action messages in history: %d (%s)", len(msgs), ids(msgs))
+		t.Fatalf("action messages in history: %d (%s)", len(msgs), h.ids(msgs))
 	}
 
 	// transfer ownership promotes the new owner
@@ -320,7 +345,7 @@ func TestGroupLifecycleAndActions(t *testing.T) {
 	// a new group with the same guid starts with an empty history
 	ok[json.RawMessage](t, h.do(req{method: "POST", path: "groups", token: as.token, body: `{"guid":"team","name":"Team 2","type":"public"}`}), nil)
 	if msgs, _ := h.list(as, "groups/team/messages?per_page=100&affix=prepend"); len(msgs) != 0 {
-		t.Fatalf("old history resurfaced: %s", ids(msgs))
+		t.Fatalf("old history resurfaced: %s", h.ids(msgs))
 	}
 }
 

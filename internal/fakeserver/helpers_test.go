@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,9 @@ type harness struct {
 	t      *testing.T
 	srv    *fakeserver.Server
 	client *http.Client
+	// base is the id the server's first message follows: tests write
+	// message ids as ordinals from it (h.id, h.ids, h.rel).
+	base int64
 }
 
 func newHarness(t *testing.T, cfg fakeserver.Config) *harness {
@@ -48,7 +52,7 @@ func newHarness(t *testing.T, cfg fakeserver.Config) *harness {
 		t.Fatalf("New: %v", err)
 	}
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}
-	h := &harness{t: t, srv: srv, client: &http.Client{Transport: tr, Timeout: waitTimeout}}
+	h := &harness{t: t, srv: srv, client: &http.Client{Transport: tr, Timeout: waitTimeout}, base: srv.LastMessageID()}
 	t.Cleanup(func() {
 		tr.CloseIdleConnections()
 		if err := srv.Close(); err != nil {
@@ -620,12 +624,27 @@ func (h *harness) list(s session, path string) ([]msgOut, meta) {
 	return msgs, *r.Meta
 }
 
-func ids(msgs []msgOut) string {
+// ids lists the ids of msgs as ordinals of this server's messages ("1" is
+// its first message).
+func (h *harness) ids(msgs []msgOut) string {
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
-		out[i] = m.ID
+		out[i] = h.rel(m.ID)
 	}
 	return strings.Join(out, ",")
+}
+
+// id is the id of this server's n-th message.
+func (h *harness) id(n int) string { return strconv.FormatInt(h.base+int64(n), 10) }
+
+// rel turns a message id into its ordinal ("" and ids at or below the
+// base come back unchanged, so that they fail any ordinal comparison).
+func (h *harness) rel(id string) string {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= h.base {
+		return id
+	}
+	return strconv.FormatInt(n-h.base, 10)
 }
 
 func jsonUnmarshal[T any](b []byte, v *T) error { return json.Unmarshal(b, v) }

@@ -164,13 +164,7 @@ func (s *Server) listMessagesLocked(rc *reqCtx, sc historyScope) []byte {
 	if affix != "append" {
 		affix = "prepend"
 	}
-	per := q.intDefault("per_page", 30)
-	if per <= 0 {
-		per = 30
-	}
-	if per > 100 {
-		per = 100
-	}
+	per := clampInt(q.intDefault("per_page", 30), 30, 100)
 	anchorID := q.int64("id")
 	sentAt := q.int64("sentAt")
 	updatedAt := q.int64("updatedAt")

@@ -28,41 +28,41 @@ func TestHistoryPrependPaging(t *testing.T) {
 		total, pages          int
 	}{
 		{"", "4,5", "4", 5, 3},
-		{"&id=4", "2,3", "2", 3, 2},
-		{"&id=2", "1", "1", 1, 1},
-		{"&id=1", "", "1", 0, 1},
+		{"&id=" + h.id(4), "2,3", "2", 3, 2},
+		{"&id=" + h.id(2), "1", "1", 1, 1},
+		{"&id=" + h.id(1), "", "1", 0, 1},
 	} {
 		msgs, m := h.list(a, base+step.query)
-		if ids(msgs) != step.want || m.Cursor.ID != step.cursorID || m.Cursor.Affix != "prepend" ||
+		if h.ids(msgs) != step.want || h.rel(m.Cursor.ID) != step.cursorID || m.Cursor.Affix != "prepend" ||
 			m.Pagination.Total != step.total || m.Pagination.TotalPages != step.pages || m.Pagination.Count != len(msgs) {
-			t.Fatalf("%q: ids %s, meta %+v %+v", step.query, ids(msgs), m.Cursor, m.Pagination)
+			t.Fatalf("%q: ids %s, meta %+v %+v", step.query, h.ids(msgs), m.Cursor, m.Pagination)
 		}
 	}
 	// the same conversation from the other side, and one page of everything
 	msgs, m := h.list(b, "users/SuperHero1/messages?per_page=30&affix=prepend")
-	if ids(msgs) != "1,2,3,4,5" || m.Pagination.TotalPages != 1 {
-		t.Fatalf("full page %s %+v", ids(msgs), m.Pagination)
+	if h.ids(msgs) != "1,2,3,4,5" || m.Pagination.TotalPages != 1 {
+		t.Fatalf("full page %s %+v", h.ids(msgs), m.Pagination)
 	}
 	if msgs[1].Data.Text != "h1" || msgs[1].Sender != "superhero2" || msgs[1].Category != "message" {
 		t.Fatalf("message 2: %+v", msgs[1])
 	}
 	// all of a user's conversations
 	msgs, _ = h.list(a, "messages?per_page=100&affix=append&id=0")
-	if ids(msgs) != "1,2,3,4,5,6" {
-		t.Fatalf("GET messages append from 0: %s", ids(msgs))
+	if h.ids(msgs) != "1,2,3,4,5,6" {
+		t.Fatalf("GET messages append from 0: %s", h.ids(msgs))
 	}
-	msgs, m = h.list(a, "messages?per_page=2&affix=append&id=4")
-	if ids(msgs) != "5,6" || m.Cursor.ID != "6" || m.Pagination.Total != 2 || m.Pagination.TotalPages != 1 {
-		t.Fatalf("append after 4: %s %+v %+v", ids(msgs), m.Cursor, m.Pagination)
+	msgs, m = h.list(a, "messages?per_page=2&affix=append&id="+h.id(4))
+	if h.ids(msgs) != "5,6" || h.rel(m.Cursor.ID) != "6" || m.Pagination.Total != 2 || m.Pagination.TotalPages != 1 {
+		t.Fatalf("append after 4: %s %+v %+v", h.ids(msgs), m.Cursor, m.Pagination)
 	}
-	msgs, m = h.list(a, "messages?per_page=2&affix=append&id=6")
-	if len(msgs) != 0 || m.Cursor.ID != "6" {
-		t.Fatalf("append at the end: %s %+v", ids(msgs), m.Cursor)
+	msgs, m = h.list(a, "messages?per_page=2&affix=append&id="+h.id(6))
+	if len(msgs) != 0 || h.rel(m.Cursor.ID) != "6" {
+		t.Fatalf("append at the end: %s %+v", h.ids(msgs), m.Cursor)
 	}
 	// superhero3 sees only its own conversation
 	msgs, _ = h.list(h.login("superhero3"), "messages?per_page=100&affix=prepend")
-	if ids(msgs) != "6" {
-		t.Fatalf("other user's messages leaked: %s", ids(msgs))
+	if h.ids(msgs) != "6" {
+		t.Fatalf("other user's messages leaked: %s", h.ids(msgs))
 	}
 }
 
@@ -77,36 +77,36 @@ func TestHistoryTimeAnchorsAndUpdates(t *testing.T) {
 	}
 	t3 := clk.Now().Add(-20 * time.Second).Unix() // sentAt of message 3
 	msgs, _ := h.list(a, "users/superhero2/messages?per_page=10&affix=prepend&sentAt="+strconv.FormatInt(t3, 10))
-	if ids(msgs) != "1,2" {
-		t.Fatalf("prepend before sentAt: %s", ids(msgs))
+	if h.ids(msgs) != "1,2" {
+		t.Fatalf("prepend before sentAt: %s", h.ids(msgs))
 	}
 	msgs, _ = h.list(a, "users/superhero2/messages?per_page=10&affix=append&sentAt="+strconv.FormatInt(t3*1000, 10))
-	if ids(msgs) != "4" {
-		t.Fatalf("append after sentAt in ms: %s", ids(msgs))
+	if h.ids(msgs) != "4" {
+		t.Fatalf("append after sentAt in ms: %s", h.ids(msgs))
 	}
 	// id wins over sentAt
-	msgs, _ = h.list(a, "users/superhero2/messages?per_page=10&affix=prepend&id=2&sentAt="+strconv.FormatInt(t3, 10))
-	if ids(msgs) != "1" {
-		t.Fatalf("id and sentAt: %s", ids(msgs))
+	msgs, _ = h.list(a, "users/superhero2/messages?per_page=10&affix=prepend&id="+h.id(2)+"&sentAt="+strconv.FormatInt(t3, 10))
+	if h.ids(msgs) != "1" {
+		t.Fatalf("id and sentAt: %s", h.ids(msgs))
 	}
 
 	since := clk.Now().Unix()
 	clk.advance(5 * time.Second)
-	ok(t, h.do(req{method: "PUT", path: "messages/2", token: a.token, body: `{"id":"2","data":{"text":"t2 edited"}}`}), &msgOut{})
+	ok(t, h.do(req{method: "PUT", path: "messages/" + h.id(2), token: a.token, body: `{"id":"` + h.id(2) + `","data":{"text":"t2 edited"}}`}), &msgOut{})
 	clk.advance(5 * time.Second)
-	ok(t, h.do(req{method: "DELETE", path: "messages/1", token: a.token, body: `{"id":"1"}`}), &msgOut{})
+	ok(t, h.do(req{method: "DELETE", path: "messages/" + h.id(1), token: a.token, body: `{"id":"` + h.id(1) + `"}`}), &msgOut{})
 	msgs, m := h.list(a, "users/superhero2/messages?per_page=2&affix=append&onlyUpdates=1&updatedAt="+strconv.FormatInt(since, 10))
 	// by updatedAt then id: the edit (2) and its action (5), then the delete (1) and its action (6)
-	if ids(msgs) != "2,5" || m.Pagination.Total != 4 || m.Cursor.ID != "5" || m.Cursor.UpdatedAt == 0 {
-		t.Fatalf("updates page 1: %s %+v %+v", ids(msgs), m.Cursor, m.Pagination)
+	if h.ids(msgs) != "2,5" || m.Pagination.Total != 4 || h.rel(m.Cursor.ID) != "5" || m.Cursor.UpdatedAt == 0 {
+		t.Fatalf("updates page 1: %s %+v %+v", h.ids(msgs), m.Cursor, m.Pagination)
 	}
 	if msgs[0].Data.Text != "t2 edited" || msgs[0].EditedAt == 0 {
 		t.Fatalf("edited message: %+v", msgs[0])
 	}
 	msgs, _ = h.list(a, "users/superhero2/messages?per_page=2&affix=append&onlyUpdates=1&updatedAt="+
 		strconv.FormatInt(m.Cursor.UpdatedAt, 10)+"&id="+m.Cursor.ID)
-	if ids(msgs) != "1,6" || msgs[0].DeletedAt == 0 {
-		t.Fatalf("updates page 2: %s", ids(msgs))
+	if h.ids(msgs) != "1,6" || msgs[0].DeletedAt == 0 {
+		t.Fatalf("updates page 2: %s", h.ids(msgs))
 	}
 }
 
@@ -118,9 +118,9 @@ func TestHistoryFilters(t *testing.T) {
 	ok(t, h.do(req{method: "POST", path: "messages", token: b.token, body: `{"receiver":"superhero1","receiverType":"user",
 		"category":"custom","type":"location","data":{"customData":{"lat":1}},"tags":["geo"]}`}), &msgOut{}) // 2
 	h.sendText(b, "user", "superhero1", "another hello") // 3
-	ok(t, h.do(req{method: "POST", path: "messages/3/thread", token: a.token, body: `{"receiver":"superhero2",
-		"receiverType":"user","category":"message","type":"text","data":{"text":"reply"},"parentMessageId":3}`}), &msgOut{}) // 4
-	ok(t, h.do(req{method: "DELETE", path: "messages/1", token: a.token}), &msgOut{}) // 5 = deleted action
+	ok(t, h.do(req{method: "POST", path: "messages/" + h.id(3) + "/thread", token: a.token, body: `{"receiver":"superhero2",
+		"receiverType":"user","category":"message","type":"text","data":{"text":"reply"},"parentMessageId":` + h.id(3) + `}`}), &msgOut{}) // 4
+	ok(t, h.do(req{method: "DELETE", path: "messages/" + h.id(1), token: a.token}), &msgOut{}) // 5 = deleted action
 	base := "users/superhero2/messages?per_page=30&affix=prepend"
 	for _, tc := range []struct{ query, want string }{
 		{"", "1,2,3,4,5"},
@@ -134,24 +134,24 @@ func TestHistoryFilters(t *testing.T) {
 		{"&hideReplies=true", "1,2,3,5"},
 		{"&unread=1", "2,3"},
 	} {
-		if msgs, _ := h.list(a, base+tc.query); ids(msgs) != tc.want {
-			t.Errorf("%q: got %s, want %s", tc.query, ids(msgs), tc.want)
+		if msgs, _ := h.list(a, base+tc.query); h.ids(msgs) != tc.want {
+			t.Errorf("%q: got %s, want %s", tc.query, h.ids(msgs), tc.want)
 		}
 	}
-	msgs, _ := h.list(a, "messages/3/thread?per_page=30&affix=prepend&hideReplies=true")
-	if ids(msgs) != "4" || msgs[0].ParentID != "3" {
-		t.Fatalf("thread: %s", ids(msgs))
+	msgs, _ := h.list(a, "messages/"+h.id(3)+"/thread?per_page=30&affix=prepend&hideReplies=true")
+	if h.ids(msgs) != "4" || h.rel(msgs[0].ParentID) != "3" {
+		t.Fatalf("thread: %s", h.ids(msgs))
 	}
 	var parent msgOut
-	ok(t, h.do(req{method: "GET", path: "messages/3", token: a.token}), &parent)
+	ok(t, h.do(req{method: "GET", path: "messages/" + h.id(3), token: a.token}), &parent)
 	if parent.ReplyCount != 1 {
 		t.Fatalf("replyCount %d", parent.ReplyCount)
 	}
-	fails(t, h.do(req{method: "POST", path: "messages/4/thread", token: a.token, body: `{"receiver":"superhero2",
+	fails(t, h.do(req{method: "POST", path: "messages/" + h.id(4) + "/thread", token: a.token, body: `{"receiver":"superhero2",
 		"receiverType":"user","category":"message","type":"text","data":{"text":"nested"}}`}), 400, "ERR_MESSAGE_THREAD_NESTING")
-	fails(t, h.do(req{method: "POST", path: "messages/3/thread", token: a.token, body: `{"receiver":"supergroup",
+	fails(t, h.do(req{method: "POST", path: "messages/" + h.id(3) + "/thread", token: a.token, body: `{"receiver":"supergroup",
 		"receiverType":"group","category":"message","type":"text","data":{"text":"wrong"}}`}), 400, "ERR_WRONG_MESSAGE_THREAD")
-	fails(t, h.do(req{method: "GET", path: "messages/3", token: h.login("superhero3").token}), 403, "ERR_MESSAGE_NO_ACCESS")
+	fails(t, h.do(req{method: "GET", path: "messages/" + h.id(3), token: h.login("superhero3").token}), 403, "ERR_MESSAGE_NO_ACCESS")
 }
 
 type unreadRow struct {
@@ -190,7 +190,7 @@ func TestUnreadCounts(t *testing.T) {
 	ac := h.dial()
 	ac.auth(a, "NONE")
 	ac.send(outFrame{AppID: testApp, Receiver: "superhero2", ReceiverType: "user", DeviceID: a.session, Type: "receipts",
-		Sender: "superhero1", MessageSender: "superhero2", Body: mustJSON(typingBody{Action: "read", MessageID: "1", User: userRef{UID: "superhero1"}})})
+		Sender: "superhero1", MessageSender: "superhero2", Body: mustJSON(typingBody{Action: "read", MessageID: h.id(1), User: userRef{UID: "superhero1"}})})
 	bc.waitFor("read receipt", func(f frame) bool { return f.Type == "receipts" })
 	ok(t, h.do(req{method: "GET", path: "users/superhero2/messages?hideMessagesFromBlockedUsers=0&unread=1&count=1&uid=superhero2", token: a.token}), &rows)
 	if len(rows) != 1 || rows[0].Count != 1 {
@@ -283,19 +283,19 @@ func TestBlockedUsers(t *testing.T) {
 	}
 	msgs, _ := h.list(as, "users/superhero2/messages?per_page=10&affix=prepend&hideMessagesFromBlockedUsers=1")
 	if len(msgs) != 0 {
-		t.Fatalf("hidden: %s", ids(msgs))
+		t.Fatalf("hidden: %s", h.ids(msgs))
 	}
 	msgs, _ = h.list(as, "users/superhero2/messages?per_page=10&affix=prepend&hideMessagesFromBlockedUsers=0")
-	if ids(msgs) != m.ID {
-		t.Fatalf("stored: %s", ids(msgs))
+	if h.ids(msgs) != h.rel(m.ID) {
+		t.Fatalf("stored: %s", h.ids(msgs))
 	}
 	// group traffic is not affected, as with live pushes: the blocker's
 	// recovery (GET messages, hidden) gets the group message, not the 1:1 one
 	g := h.sendText(bs, "group", "supergroup", "to the group")
 	a.waitFor("the group message", isMessage("to the group"))
 	msgs, _ = h.list(as, "messages?per_page=10&affix=append&hideMessagesFromBlockedUsers=1&id="+m.ID)
-	if got := ids(msgs); !strings.HasSuffix(got, g.ID) || strings.Contains(","+got+",", ","+m.ID+",") {
-		t.Fatalf("after the hidden message: %s, want the group message %s and not %s", got, g.ID, m.ID)
+	if got := h.ids(msgs); !strings.HasSuffix(got, h.rel(g.ID)) || strings.Contains(","+got+",", ","+h.rel(m.ID)+",") {
+		t.Fatalf("after the hidden message: %s, want the group message %s and not %s", got, h.rel(g.ID), h.rel(m.ID))
 	}
 	// typing is not relayed between them
 	a.send(outFrame{AppID: testApp, Receiver: "superhero2", ReceiverType: "user", DeviceID: as.session, Type: "typing_indicator",

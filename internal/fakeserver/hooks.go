@@ -1,9 +1,12 @@
 package fakeserver
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -37,9 +40,11 @@ type Fault struct {
 	PathPrefix string `json:"pathPrefix"`
 	// Method selects requests by method; empty matches every method.
 	Method string `json:"method"`
-	// Status is the HTTP status of the reply; 0 with a Delay only delays.
+	// Status is the HTTP status of the reply, 400-599; 0 with a Delay only
+	// delays.
 	Status int `json:"status"`
-	// RetryAfter, in seconds, becomes the Retry-After header.
+	// RetryAfter, in seconds (at most MaxFaultRetryAfter), becomes the
+	// Retry-After header.
 	RetryAfter int `json:"retryAfter"`
 	// Count is how many requests fail; 0 means until ClearFaults.
 	Count int `json:"count"`
@@ -49,7 +54,7 @@ type Fault struct {
 	// Message overrides the error message.
 	Message string `json:"message,omitempty"`
 	// Delay is waited before answering (or before serving normally when
-	// Status is 0).
+	// Status is 0); at most MaxFaultDelay.
 	Delay time.Duration `json:"-"`
 }
 
@@ -151,10 +156,63 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// AddFault installs f and returns its id.
-func (s *Server) AddFault(f Fault) string {
+// Bounds of a Fault, checked by AddFault and the /_fake/faults hook.
+const (
+	// MaxFaults is how many faults may be installed at once.
+	MaxFaults = 1000
+	// MaxFaultDelay bounds Fault.Delay.
+	MaxFaultDelay = 2 * time.Minute
+	// MaxFaultRetryAfter bounds Fault.RetryAfter (seconds).
+	MaxFaultRetryAfter = 86400
+	maxFaultText       = 1024
+)
+
+var (
+	faultMethod = regexp.MustCompile(`^[A-Za-z]{1,16}$`)
+	faultCode   = regexp.MustCompile(`^[A-Z0-9_]{1,100}$`)
+)
+
+// validate checks a fault before it is installed: Status is 0 (a delay
+// only) or an error status 400-599; Count, RetryAfter and Delay are not
+// negative and within their bounds; PathPrefix is empty or a path ("/..."),
+// Method empty or a method name, Code empty or an upper-case code.
+func (f Fault) validate() error {
+	switch {
+	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
+		return fmt.Errorf("status %d: want 0 (delay only) or 400-599", f.Status)
+	case f.Status == 0 && f.Delay == 0:
+		return errors.New("a fault needs a status or a delay")
+	case f.Count < 0:
+		return fmt.Errorf("count %d: want 0 (until cleared) or more", f.Count)
+	case f.RetryAfter < 0 || f.RetryAfter > MaxFaultRetryAfter:
+		return fmt.Errorf("retryAfter %d: want 0-%d seconds", f.RetryAfter, MaxFaultRetryAfter)
+	case f.Delay < 0 || f.Delay > MaxFaultDelay:
+		return fmt.Errorf("delay %s: want 0-%s", f.Delay, MaxFaultDelay)
+	case f.PathPrefix != "" && (!strings.HasPrefix(f.PathPrefix, "/") || len(f.PathPrefix) > maxFaultText ||
+		strings.ContainsFunc(f.PathPrefix, func(r rune) bool { return r <= ' ' || r == 0x7f })):
+		return errors.New("pathPrefix: want empty or a path starting with / (no spaces or control characters)")
+	case f.Method != "" && !faultMethod.MatchString(f.Method):
+		return errors.New("method: want empty or a method name such as POST")
+	case f.Code != "" && !faultCode.MatchString(f.Code):
+		return errors.New("code: want empty or an upper-case code such as ERR_TOO_MANY_REQUESTS")
+	case len(f.Message) > maxFaultText:
+		return fmt.Errorf("message: at most %d bytes", maxFaultText)
+	}
+	return nil
+}
+
+// AddFault installs f and returns its id. It refuses (with an error, and
+// installs nothing) a fault that fails the checks documented on Fault, or
+// one beyond MaxFaults.
+func (s *Server) AddFault(f Fault) (string, error) {
+	if err := f.validate(); err != nil {
+		return "", fmt.Errorf("fakeserver: invalid fault: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.hooks.faults) >= MaxFaults {
+		return "", fmt.Errorf("fakeserver: invalid fault: %d faults are installed already", MaxFaults)
+	}
 	s.hooks.faultSeq++
 	id := "f" + strconv.Itoa(s.hooks.faultSeq)
 	rem := f.Count
@@ -162,7 +220,7 @@ func (s *Server) AddFault(f Fault) string {
 		rem = -1
 	}
 	s.hooks.faults = append(s.hooks.faults, &faultRec{id: id, f: f, remaining: rem})
-	return id
+	return id, nil
 }
 
 // ClearFaults removes every fault.
@@ -273,28 +331,73 @@ func (s *Server) FailAuth(uid string, n int) {
 }
 
 // RevokeToken forgets an auth token: its next use gets
-// AUTH_ERR_AUTH_TOKEN_NOT_FOUND. It reports whether the token existed.
+// AUTH_ERR_AUTH_TOKEN_NOT_FOUND, the JWTs minted for it no longer
+// authenticate a socket, and the sockets authenticated with them are closed
+// (4001 "Auth token revoked"). It reports whether the token existed.
 func (s *Server) RevokeToken(token string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.st.tokens[token]
-	delete(s.st.tokens, token)
-	return ok
+	return s.revokeTokenLocked(token)
 }
 
-// RevokeTokens forgets every auth token of uid and returns how many.
+// RevokeTokens revokes every auth token of uid, as RevokeToken does, and
+// returns how many.
 func (s *Server) RevokeTokens(uid string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	uid = normID(uid)
 	n := 0
 	for tok, owner := range s.st.tokens {
-		if owner == uid {
-			delete(s.st.tokens, tok)
+		if owner == uid && s.revokeTokenLocked(tok) {
 			n++
 		}
 	}
 	return n
+}
+
+// revokeTokenLocked forgets tok and closes the sockets authenticated with a
+// JWT minted for it. Server.mu held.
+func (s *Server) revokeTokenLocked(tok string) bool {
+	uid, ok := s.st.tokens[tok]
+	s.st.removeToken(tok)
+	if !ok {
+		return false
+	}
+	tid := tokenID(tok)
+	for c := range s.conns[uid] {
+		if c.tid == tid {
+			s.log.Info("ws closed: auth token revoked", "conn", c.id, "uid", uid)
+			c.closeWith(CloseTokenRevoked, "Auth token revoked")
+		}
+	}
+	return true
+}
+
+// Bounds of the numbers the HTTP hooks take.
+const (
+	maxHookSeconds = 86400
+	maxCloseReason = 123 // a close frame's payload is at most 125 bytes
+)
+
+// hookNumber reads an integer hook parameter (def when absent) and answers
+// 400 when it is not a number within lo..hi.
+func hookNumber(w http.ResponseWriter, q query, name string, def, hi int) (int, bool) {
+	raw := q.get(name)
+	if raw == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 || n > hi {
+		writeError(w, badRequest(name, fmt.Sprintf("%s must be a number from 0 to %d.", name, hi)))
+		return 0, false
+	}
+	return n, true
+}
+
+// validCloseCode reports whether a server may send code in a close frame
+// (RFC 6455 §7.4).
+func validCloseCode(code int) bool {
+	return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999
 }
 
 type affectedJSON struct {
@@ -320,7 +423,7 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errEmptyAPIKey())
 		return
 	default:
-		writeError(w, errAPIKeyNotFound(key))
+		writeError(w, errAPIKeyNotFound())
 		return
 	}
 	q := parseQuery(r.URL.RawQuery)
@@ -335,16 +438,40 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 	case "POST /_fake/sockets/halfopen":
 		reply(marshal(affectedJSON{s.HalfOpenSockets(uid)}))
 	case "POST /_fake/sockets/close":
-		code := q.intDefault("code", 1000)
-		reply(marshal(affectedJSON{s.CloseSockets(uid, code, q.get("reason"))}))
+		code, ok := hookNumber(w, q, "code", 1000, 4999)
+		if !ok {
+			return
+		}
+		reason := q.get("reason")
+		if !validCloseCode(code) {
+			writeError(w, badRequest("code", "code must be a websocket close code: 1000-1003, 1007-1014 or 3000-4999."))
+			return
+		}
+		if len(reason) > maxCloseReason {
+			writeError(w, badRequest("reason", fmt.Sprintf("reason must be at most %d bytes.", maxCloseReason)))
+			return
+		}
+		reply(marshal(affectedJSON{s.CloseSockets(uid, code, reason)}))
 	case "POST /_fake/sockets/refuse":
-		s.RefuseSockets(time.Duration(q.intDefault("seconds", 0)) * time.Second)
+		secs, ok := hookNumber(w, q, "seconds", 0, maxHookSeconds)
+		if !ok {
+			return
+		}
+		s.RefuseSockets(time.Duration(secs) * time.Second)
 		reply(marshal(emptyJSON{}))
 	case "POST /_fake/sockets/delay":
-		s.DelayFrames(uid, time.Duration(q.intDefault("ms", 0))*time.Millisecond)
+		ms, ok := hookNumber(w, q, "ms", 0, maxHookSeconds*1000)
+		if !ok {
+			return
+		}
+		s.DelayFrames(uid, time.Duration(ms)*time.Millisecond)
 		reply(marshal(emptyJSON{}))
 	case "POST /_fake/auth/fail":
-		s.FailAuth(uid, q.intDefault("count", 1))
+		n, ok := hookNumber(w, q, "count", 1, 1<<20)
+		if !ok {
+			return
+		}
+		s.FailAuth(uid, n)
 		reply(marshal(emptyJSON{}))
 	case "POST /_fake/tokens/revoke":
 		n := 0
@@ -373,9 +500,17 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 			writeError(w, e)
 			return
 		}
-		id := s.AddFault(Fault{PathPrefix: req.PathPrefix, Method: req.Method, Status: req.Status,
+		if req.DelayMillis < 0 || req.DelayMillis > int(MaxFaultDelay/time.Millisecond) {
+			writeError(w, badRequest("delayMs", fmt.Sprintf("delayMs must be 0-%d.", MaxFaultDelay/time.Millisecond)))
+			return
+		}
+		id, err := s.AddFault(Fault{PathPrefix: req.PathPrefix, Method: req.Method, Status: req.Status,
 			RetryAfter: req.RetryAfter, Count: req.Count, Code: req.Code, Message: req.Message,
 			Delay: time.Duration(req.DelayMillis) * time.Millisecond})
+		if err != nil {
+			writeError(w, badRequest("fault", strings.TrimPrefix(err.Error(), "fakeserver: invalid fault: ")))
+			return
+		}
 		reply(marshal(idJSON{ID: id}))
 	case "DELETE /_fake/faults":
 		s.ClearFaults()

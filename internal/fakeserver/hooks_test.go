@@ -116,8 +116,8 @@ func TestHookRestartKeepsStateAndPort(t *testing.T) {
 		t.Fatal("restart changed the port or kept sockets")
 	}
 	msgs, _ := h.list(as, "users/superhero2/messages?per_page=10&affix=prepend")
-	if ids(msgs) != "1" {
-		t.Fatalf("state lost: %s", ids(msgs))
+	if h.ids(msgs) != "1" {
+		t.Fatalf("state lost: %s", h.ids(msgs))
 	}
 	a2 := h.dial()
 	a2.auth(as, "NONE")
@@ -234,4 +234,107 @@ func TestRateLimits(t *testing.T) {
 	h.sendText(s, "user", "superhero2", "2")
 	fails(t, h.do(req{method: "POST", path: "messages", token: s.token, body: `{"receiver":"superhero2","receiverType":"user",
 		"category":"message","type":"text","data":{"text":"3"}}`}), 429, "ERR_TOO_MANY_REQUESTS")
+}
+
+// TestFaultHookRefusesBadInput: a fault outside the documented bounds is
+// refused with 400 at the hook (HTTP) or an error (Go), and installs
+// nothing; requests the refused fault would have matched are served
+// normally instead of panicking.
+func TestFaultHookRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	s := h.login("superhero1")
+	for _, body := range []string{
+		`{"pathPrefix":"/v3.0/users","status":42}`,
+		`{"pathPrefix":"/v3.0/users","status":99}`,
+		`{"pathPrefix":"/v3.0/users","status":200}`,
+		`{"pathPrefix":"/v3.0/users","status":600}`,
+		`{"pathPrefix":"/v3.0/users","status":-500}`,
+		`{"pathPrefix":"/v3.0/users","status":500,"count":-1}`,
+		`{"pathPrefix":"/v3.0/users","status":429,"retryAfter":-1}`,
+		`{"pathPrefix":"/v3.0/users","status":429,"retryAfter":99999999}`,
+		`{"pathPrefix":"/v3.0/users","delayMs":-5}`,
+		`{"pathPrefix":"/v3.0/users","delayMs":999999999}`,
+		`{"pathPrefix":"/v3.0/users"}`,
+		`{"pathPrefix":"v3.0/users","status":500}`,
+		`{"pathPrefix":"/v3.0/us ers","status":500}`,
+		`{"pathPrefix":"/v3.0/users","method":"GET /x","status":500}`,
+		`{"pathPrefix":"/v3.0/users","status":500,"code":"bad code\n"}`,
+		`{"pathPrefix":"/v3.0/users","status":1e40}`,
+	} {
+		r := h.hook("POST", "/_fake/faults", body)
+		fails(t, r, 400, "ERR_BAD_REQUEST")
+	}
+	ok(t, h.do(req{method: "GET", path: "users/superhero2", token: s.token}), &userOut{})
+
+	for _, f := range []fakeserver.Fault{
+		{PathPrefix: "/v3.0/users", Status: 42},
+		{PathPrefix: "/v3.0/users", Status: 503, Count: -2},
+		{PathPrefix: "/v3.0/users", Delay: time.Hour},
+		{PathPrefix: "/v3.0/users", Delay: -time.Second},
+		{PathPrefix: "/v3.0/users", Status: 500, Method: "G E T"},
+	} {
+		if id, err := h.srv.AddFault(f); err == nil {
+			t.Fatalf("AddFault(%+v) = %q, want an error", f, id)
+		}
+	}
+	ok(t, h.do(req{method: "GET", path: "users/superhero2", token: s.token}), &userOut{})
+	// a valid fault is still installed
+	if _, err := h.srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users", Method: "get", Status: 500, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	fails(t, h.do(req{method: "GET", path: "users/superhero2", token: s.token}), 500, "ERR_MISSION_FAILED")
+}
+
+// TestSocketHooksRefuseBadNumbers: the socket hooks refuse a close code that
+// is not a websocket close code and numbers out of range, with 400.
+func TestSocketHooksRefuseBadNumbers(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	_, a := h.connect("superhero1", "NONE")
+	for _, path := range []string{
+		"/_fake/sockets/close?uid=superhero1&code=42",
+		"/_fake/sockets/close?uid=superhero1&code=70000",
+		"/_fake/sockets/close?uid=superhero1&code=1005",
+		"/_fake/sockets/close?uid=superhero1&code=abc",
+		"/_fake/sockets/refuse?seconds=-1",
+		"/_fake/sockets/refuse?seconds=99999999999999999999",
+		"/_fake/sockets/delay?uid=superhero1&ms=-3",
+		"/_fake/sockets/delay?uid=superhero1&ms=9223372036854775807",
+		"/_fake/auth/fail?uid=superhero1&count=-1",
+	} {
+		fails(t, h.do(req{method: "POST", path: path, apiKey: testAuthKey, appID: "-"}), 400, "ERR_BAD_REQUEST")
+	}
+	// nothing was changed: the socket still answers pings at once
+	a.sendRaw([]byte(`{"action":"ping","ack":"true"}`))
+	a.waitFor("pong", func(f frame) bool { return f.Action == "pong" })
+	hookReply[affected](t, h.hook("POST", "/_fake/sockets/close?uid=superhero1&code=4000&reason=bye", ""))
+	if ci, ok := a.waitClosed(t); !ok || ci.code != 4000 || ci.text != "bye" {
+		t.Fatalf("close %+v %v", ci, ok)
+	}
+}
+
+// TestRevokeHookClosesSocketsOfTheToken: revoking a token through the hook
+// closes the sockets authenticated with its JWTs and refuses the JWT.
+func TestRevokeHookClosesSocketsOfTheToken(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	s, c := h.connect("superhero1", "NONE")
+	n := hookReply[affected](t, h.hook("POST", "/_fake/tokens/revoke?token="+s.token, ""))
+	if n.Affected != 1 {
+		t.Fatalf("revoked %d", n.Affected)
+	}
+	if ci, ok := c.waitClosed(t); !ok || ci.code != 4001 || ci.text != "Auth token revoked" {
+		t.Fatalf("close %+v %v", ci, ok)
+	}
+	h.authRefused(t, s)
+	// revoking every token of a user does the same
+	s2, c2 := h.connect("superhero2", "NONE")
+	if n := h.srv.RevokeTokens("superhero2"); n != 1 {
+		t.Fatalf("RevokeTokens %d", n)
+	}
+	if ci, ok := c2.waitClosed(t); !ok || ci.code != 4001 {
+		t.Fatalf("close %+v %v", ci, ok)
+	}
+	h.authRefused(t, s2)
 }

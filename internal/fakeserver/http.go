@@ -52,6 +52,9 @@ type reqCtx struct {
 	session string // the resource header: the originating session
 	restKey bool   // authenticated with the REST API key
 	appID   string
+	// rate is the bucket the reply's rate-limit headers report: the
+	// route's, or a tighter one that applied (messages per user).
+	rate *rateInfo
 }
 
 func (rc *reqCtx) param(name string) string { return rc.params[name] }
@@ -223,40 +226,47 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if rt != nil {
 		kind = rt.rate
 	}
-	// every reply carries the rate-limit headers; a request over the limit
-	// is refused once it is authenticated
-	limited := s.countRequest(w, kind)
+	// every reply carries the rate-limit headers, but only an authenticated
+	// request of this app counts against its buckets (decision 24)
 	if rt == nil {
+		s.peekRate(kind).set(w)
 		writeError(w, errAPINotFound(r.Method, r.URL.Path))
 		return
 	}
 	rc := &reqCtx{s: s, r: r, params: params, q: parseQuery(r.URL.RawQuery),
 		session: strings.TrimSpace(r.Header.Get("resource"))}
-	if e := s.checkApp(rc); e != nil {
+	e := s.checkApp(rc)
+	if e == nil {
+		e = s.authenticate(rc, rt.auth)
+	}
+	if e != nil {
+		s.peekRate(kind).set(w)
 		writeError(w, e)
 		return
 	}
-	if e := s.authenticate(rc, rt.auth); e != nil {
-		writeError(w, e)
-		return
-	}
+	ri, limited := s.countRequest(kind)
+	rc.rate = &ri
 	if limited != nil {
+		ri.set(w)
 		writeError(w, limited)
 		return
 	}
 	if !isMultipart(r) {
 		b, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
 		if err != nil {
+			rc.rate.set(w)
 			writeError(w, badRequest("body", "The request body could not be read."))
 			return
 		}
 		if len(b) > maxJSONBody {
+			rc.rate.set(w)
 			writeError(w, newErr(http.StatusRequestEntityTooLarge, "ERR_BAD_REQUEST", "The request body is too large."))
 			return
 		}
 		rc.body = b
 	}
 	out, err := rt.h(rc)
+	rc.rate.set(w)
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {
@@ -310,7 +320,7 @@ func (s *Server) authenticate(rc *reqCtx, kind authKind) *apiError {
 			}
 			return nil
 		}
-		return errAPIKeyNotFound(key)
+		return errAPIKeyNotFound()
 	}
 	token := strings.TrimSpace(rc.r.Header.Get("authToken"))
 	if token == "" {
@@ -329,7 +339,7 @@ func (s *Server) authenticate(rc *reqCtx, kind authKind) *apiError {
 			return nil
 		}
 		if key != "" && key != s.cfg.AuthKey {
-			return errAPIKeyNotFound(key)
+			return errAPIKeyNotFound()
 		}
 		return errEmptyAuthToken()
 	}
@@ -340,7 +350,7 @@ func (s *Server) authenticate(rc *reqCtx, kind authKind) *apiError {
 	}
 	s.mu.Unlock()
 	if !ok {
-		return errTokenNotFound(token)
+		return errTokenNotFound()
 	}
 	rc.uid, rc.token = uid, token
 	return nil
@@ -385,31 +395,41 @@ func listReply[T any](items []T, meta metaJSON) []byte {
 }
 
 // pageBounds applies page-number pagination (rest.md §6.1) to n items.
+// Every numeric input is clamped, never trusted in arithmetic: per_page to
+// 1..maxPer (default 30), page to 1 or more (default 1); a page past the end
+// is an empty page (see the README's "Limits and security").
 func pageBounds(q query, n, maxPer int) (lo, hi int, meta metaJSON) {
-	per := q.intDefault("per_page", 30)
-	if per <= 0 {
-		per = 30
-	}
-	if per > maxPer {
-		per = maxPer
-	}
+	per := clampInt(q.intDefault("per_page", 30), 30, maxPer)
 	pg := q.intDefault("page", 1)
 	if pg < 1 {
 		pg = 1
 	}
-	lo = (pg - 1) * per
-	if lo > n {
+	// (pg-1)*per may overflow: compare in division instead.
+	if pg-1 >= (n+per-1)/per {
 		lo = n
+	} else {
+		lo = (pg - 1) * per
 	}
-	hi = lo + per
-	if hi > n {
-		hi = n
+	hi = n
+	if n-lo > per {
+		hi = lo + per
 	}
 	pages := (n + per - 1) / per
 	if pages < 1 {
 		pages = 1
 	}
 	return lo, hi, metaJSON{Pagination: &paginationJSON{Total: n, Count: hi - lo, PerPage: per, CurrentPage: pg, TotalPages: pages}}
+}
+
+// clampInt bounds a page size: below 1 is def, above max is max.
+func clampInt(v, def, max int) int {
+	if v < 1 {
+		return def
+	}
+	if v > max {
+		return max
+	}
+	return v
 }
 
 // isLoopback reports whether the request comes from the local machine.

@@ -27,33 +27,63 @@ type attachmentJSON struct {
 	URL       string `json:"url"`
 }
 
-const maxFormField = 1 << 20
+// Bounds of a multipart media message besides Config.MaxUploadBytes.
+const (
+	// MaxFormBytes bounds the non-file parts of a multipart body together.
+	MaxFormBytes = 1 << 20
+	// MaxFormParts bounds the number of parts, files included.
+	MaxFormParts = 100
+	// multipartOverhead is what the whole body may hold beyond the files
+	// and the fields: boundaries and part headers.
+	multipartOverhead = 1 << 20
+)
+
+// errFormTooLarge answers a multipart body beyond MaxFormBytes or
+// MaxFormParts.
+func errFormTooLarge(msg string) *apiError {
+	return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "ERR_BAD_REQUEST", Message: msg,
+		Details: map[string][]string{"form": {msg}}}
+}
 
 // readMultipart reads a multipart media message (rest.md §8.3): the form
 // fields become a send request, the file parts uploads. Files beyond
-// MaxUploadBytes in total give 413 ERR_FILE_SIZE_EXCEEDED (decision 16).
+// MaxUploadBytes in total give 413 ERR_FILE_SIZE_EXCEEDED (decision 16);
+// fields beyond MaxFormBytes in total, more than MaxFormParts parts or a
+// body beyond all of these give 413 ERR_BAD_REQUEST.
 func (s *Server) readMultipart(rc *reqCtx) (sendMessageReq, []upload, *apiError) {
 	var req sendMessageReq
 	limit := s.cfg.MaxUploadBytes
+	rc.r.Body = http.MaxBytesReader(nil, rc.r.Body, limit+MaxFormBytes+multipartOverhead)
 	mr, err := rc.r.MultipartReader()
 	if err != nil {
 		return req, nil, badRequest("body", "The multipart body cannot be read.")
 	}
 	fields := map[string]string{}
 	var files []upload
-	var total int64
-	for {
+	var total, formBytes int64
+	for parts := 0; ; parts++ {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return req, nil, errFormTooLarge("The multipart body is too large.")
+		}
 		if err != nil {
 			return req, nil, badRequest("body", "The multipart body is malformed.")
+		}
+		if parts == MaxFormParts {
+			_ = part.Close()
+			return req, nil, errFormTooLarge(fmt.Sprintf("The form has more than %d parts.", MaxFormParts))
 		}
 		name := part.FormName()
 		if part.FileName() != "" || name == "files[]" || name == "files" || name == "file" {
 			data, err := io.ReadAll(io.LimitReader(part, limit-total+1))
 			_ = part.Close()
+			if errors.As(err, &tooBig) {
+				return req, nil, errFormTooLarge("The multipart body is too large.")
+			}
 			if err != nil {
 				return req, nil, badRequest("files", "A file part cannot be read.")
 			}
@@ -76,10 +106,17 @@ func (s *Server) readMultipart(rc *reqCtx) (sendMessageReq, []upload, *apiError)
 			files = append(files, upload{name: fname, mimeType: mt, data: data})
 			continue
 		}
-		v, err := io.ReadAll(io.LimitReader(part, maxFormField))
+		v, err := io.ReadAll(io.LimitReader(part, MaxFormBytes-formBytes+1))
 		_ = part.Close()
+		if errors.As(err, &tooBig) {
+			return req, nil, errFormTooLarge("The multipart body is too large.")
+		}
 		if err != nil {
-			return req, nil, badRequest(name, "A form field cannot be read.")
+			return req, nil, badRequest("form", "A form field cannot be read.")
+		}
+		formBytes += int64(len(v)) + int64(len(name))
+		if formBytes > MaxFormBytes {
+			return req, nil, errFormTooLarge(fmt.Sprintf("The form fields exceed %d bytes.", MaxFormBytes))
 		}
 		fields[name] = string(v)
 	}

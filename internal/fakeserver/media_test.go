@@ -119,3 +119,96 @@ func TestMediaUpload(t *testing.T) {
 		t.Fatalf("missing media: %d", r.StatusCode)
 	}
 }
+
+// TestMultipartFormFieldsAreBounded: the non-file parts of a media message
+// are bounded in bytes (MaxFormBytes) and the parts in number
+// (MaxFormParts); beyond either the server answers 413 in CometChat's
+// envelope and stops reading, even while the client is still sending.
+func TestMultipartFormFieldsAreBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	s := h.login("superhero1")
+	base := [][2]string{{"receiver", "superhero2"}, {"receiverType", "user"}, {"category", "message"}, {"type", "image"}}
+	tooBig := func(what string, r reply) {
+		t.Helper()
+		if r.Status != http.StatusRequestEntityTooLarge || r.Error == nil || r.Error.Code != "ERR_BAD_REQUEST" ||
+			len(r.Error.Details["form"]) == 0 {
+			t.Fatalf("%s: %d %s", what, r.Status, r.Raw)
+		}
+	}
+	// fields just under the bound pass
+	under := append(base, [2]string{"junk", strings.Repeat("x", fakeserver.MaxFormBytes-1024)})
+	ct, body := multipartBody(t, under, map[string][]byte{"a.png": []byte("png")})
+	ok(t, h.postMultipart(s, ct, body), &msgOut{})
+	// two fields of half the bound each do not
+	over := append(base, [2]string{"junk1", strings.Repeat("x", fakeserver.MaxFormBytes/2)},
+		[2]string{"junk2", strings.Repeat("x", fakeserver.MaxFormBytes/2)})
+	ct, body = multipartBody(t, over, map[string][]byte{"a.png": []byte("png")})
+	tooBig("fields over the bound", h.postMultipart(s, ct, body))
+	// nor do many small parts
+	many := append([][2]string(nil), base...)
+	for i := 0; i < fakeserver.MaxFormParts; i++ {
+		many = append(many, [2]string{"f", "1"})
+	}
+	ct, body = multipartBody(t, many, map[string][]byte{"a.png": []byte("png")})
+	tooBig("too many parts", h.postMultipart(s, ct, body))
+
+	// 200 junk fields of 1 MiB, streamed: refused without reading them all
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	sent := make(chan int64, 1)
+	go func() {
+		var n int64
+		defer func() { sent <- n }()
+		for _, f := range base {
+			if mw.WriteField(f[0], f[1]) != nil {
+				return
+			}
+		}
+		chunk := bytes.Repeat([]byte("j"), 1<<20)
+		for i := 0; i < 200; i++ {
+			fw, err := mw.CreateFormField("junk")
+			if err != nil {
+				return
+			}
+			if _, err := fw.Write(chunk); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			n += int64(len(chunk))
+		}
+		pw.CloseWithError(mw.Close())
+	}()
+	tooBig("streamed junk", h.postMultipart(s, mw.FormDataContentType(), pr))
+	pr.Close()
+	if n := <-sent; n >= 200<<20 {
+		t.Fatalf("the server read all %d bytes of junk", n)
+	}
+}
+
+// TestMediaStoreIsBounded: the in-memory media store holds at most
+// MaxMediaBytes; an upload beyond it is refused with 413 and stores
+// nothing, and Reset empties the store.
+func TestMediaStoreIsBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{MaxUploadBytes: 1000, MaxMediaBytes: 2500})
+	s := h.login("superhero1")
+	fields := [][2]string{{"receiver", "superhero2"}, {"receiverType", "user"}, {"category", "message"}, {"type", "file"}}
+	upload := func() reply {
+		ct, body := multipartBody(t, fields, map[string][]byte{"f.bin": bytes.Repeat([]byte("m"), 1000)})
+		return h.postMultipart(s, ct, body)
+	}
+	ok(t, upload(), &msgOut{})
+	ok(t, upload(), &msgOut{})
+	before := h.srv.Stats().Messages
+	if r := upload(); r.Status != http.StatusRequestEntityTooLarge || r.Error == nil || r.Error.Code != "ERR_FILE_SIZE_EXCEEDED" {
+		t.Fatalf("third upload: %d %s", r.Status, r.Raw)
+	}
+	if h.srv.Stats().Messages != before {
+		t.Fatal("a refused upload stored a message")
+	}
+	h.srv.Reset()
+	h.restarted()
+	s = h.login("superhero1")
+	ok(t, upload(), &msgOut{})
+}

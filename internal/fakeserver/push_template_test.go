@@ -88,16 +88,21 @@ func TestPushTemplate(t *testing.T) {
 }
 
 // TestOutQueue checks the send queue: order kept across compaction, at most
-// sendQueue frames, empty after draining.
+// maxBytes queued (frames counted with their overhead), empty after
+// draining, and nothing accepted after a close frame.
 func TestOutQueue(t *testing.T) {
-	o := outQueue{ready: make(chan struct{}, 1)}
+	const frames = 4096
+	o := outQueue{ready: make(chan struct{}, 1), maxBytes: frames * (2 + frameOverhead)}
 	next, want := 0, 0
 	push := func() bool {
-		ok := o.push(outFrame{data: []byte{byte(next), byte(next >> 8)}})
-		if ok {
+		r := o.push(outFrame{data: []byte{byte(next), byte(next >> 8)}})
+		if r == pushed {
 			next++
 		}
-		return ok
+		if o.bytes > o.maxBytes || o.peak > o.maxBytes {
+			t.Fatalf("queued %d bytes (peak %d) over the bound %d", o.bytes, o.peak, o.maxBytes)
+		}
+		return r == pushed
 	}
 	pop := func() {
 		t.Helper()
@@ -110,27 +115,41 @@ func TestOutQueue(t *testing.T) {
 		}
 		want++
 	}
-	for range sendQueue {
+	for range frames {
 		if !push() {
 			t.Fatal("refused before full")
 		}
 	}
 	if push() {
-		t.Fatal("accepted a frame over sendQueue")
+		t.Fatal("accepted a frame over the byte bound")
 	}
 	for round := range 20000 { // steady state: never empty, never full
 		pop()
 		if !push() {
 			t.Fatalf("round %d: refused with room", round)
 		}
-		if cap(o.q) > 2*sendQueue {
+		if cap(o.q) > 2*frames {
 			t.Fatalf("backing array grew to %d", cap(o.q))
 		}
 	}
 	for next > want {
 		pop()
 	}
-	if _, ok := o.pop(); ok || o.q != nil {
+	if _, ok := o.pop(); ok || o.q != nil || o.bytes != 0 {
 		t.Fatal("queue not empty after draining")
+	}
+	// one big frame fills it; a close frame still goes in, then nothing
+	if o.push(outFrame{data: make([]byte, o.maxBytes)}) != pushFull {
+		t.Fatal("accepted a frame bigger than the bound")
+	}
+	push()
+	if !o.pushClose(outFrame{close: &closeFrame{code: CloseTooSlow}}, true) || o.pushClose(outFrame{}, false) {
+		t.Fatal("pushClose")
+	}
+	if o.push(outFrame{data: []byte("late")}) != pushClosed {
+		t.Fatal("accepted a frame after the close")
+	}
+	if f, ok := o.pop(); !ok || f.close == nil || f.close.code != CloseTooSlow {
+		t.Fatalf("the close frame must come first after a drop: %+v", f)
 	}
 }

@@ -169,8 +169,9 @@ func TestTypingNormalisation(t *testing.T) {
 	a.send(outFrame{AppID: testApp, Receiver: "SuperHero2", ReceiverType: "chat", DeviceID: as.session,
 		Type: "typing_indicator", Sender: "superhero1", Body: body})
 	f := b.next("typing at b")
-	if f.Type != "typing_indicator" || f.ReceiverType != "user" || f.Receiver != "superhero2" || f.DeviceID != as.session ||
-		f.Sender != "superhero1" || string(f.Body) != string(body) {
+	if got := decode[typingBody](t, f.Body); f.Type != "typing_indicator" || f.ReceiverType != "user" || f.Receiver != "superhero2" ||
+		f.DeviceID != as.session || f.Sender != "superhero1" || got.Action != "ended" || got.User != (userRef{UID: "superhero1", Name: "Iron Man"}) ||
+		string(got.Data) != `{}` {
 		t.Fatalf("typing relay: %s", f.raw)
 	}
 	// group typing: every member's sessions but the typer's own session
@@ -181,11 +182,12 @@ func TestTypingNormalisation(t *testing.T) {
 			t.Fatalf("group typing: %s", f.raw)
 		}
 	}
-	// transient messages route the same way, body untouched
+	// transient messages route the same way, data untouched
 	tb := mustJSON(typingBody{User: userRef{UID: "superhero1"}, Data: json.RawMessage(`{"live_reaction":"heart"}`)})
 	a2.send(outFrame{AppID: testApp, Receiver: "superhero2", ReceiverType: "user", DeviceID: a2s.session,
 		Type: "transient_message", Sender: "superhero1", Body: tb})
-	if f := b.next("transient"); f.Type != "transient_message" || string(f.Body) != string(tb) || f.DeviceID != a2s.session {
+	if f := b.next("transient"); f.Type != "transient_message" || f.DeviceID != a2s.session ||
+		string(decode[typingBody](t, f.Body).Data) != `{"live_reaction":"heart"}` {
 		t.Fatalf("transient: %s", f.raw)
 	}
 	// frames claiming another sender are ignored; the typer never gets its own

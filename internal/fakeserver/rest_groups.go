@@ -5,7 +5,11 @@ import (
 	"strings"
 )
 
-// Group checks in the order of decision 13.
+// Group checks in the order of decision 13 (corrected): 1 request shape,
+// 2 group exists (a private group is invisible to non-members, except to a
+// join), 3 actor banned, 4 actor a member, 5 no self action, 6 target state,
+// 7 scope-change clearance, 8 kick/ban/unban clearance, 9 the actor's own
+// scope, 10 same scope. The first failing check decides the code.
 
 // visibleGroupLocked is step 2: the group exists and the actor may see it.
 func (s *Server) visibleGroupLocked(guid, uid string) (*groupRec, *apiError) {
@@ -36,34 +40,34 @@ var scopeRank = map[string]int{ScopeParticipant: 1, ScopeModerator: 2, ScopeAdmi
 
 func validScope(s string) bool { return scopeRank[s] > 0 }
 
-// requireScope is the scope step of decision 13: me needs scope least or
-// higher. Below moderator is ERR_GROUP_NO_MODERATOR_SCOPE, below admin
-// ERR_GROUP_NO_ADMIN_SCOPE. Member scopes are always one of the three.
+// requireScope is step 9 of decision 13: me needs scope least or higher.
+// An operation needing a moderator answers ERR_GROUP_NO_MODERATOR_SCOPE, one
+// needing an admin (delete, add members) ERR_GROUP_NO_ADMIN_SCOPE, whatever
+// the actor's scope. Member scopes are always one of the three.
 func requireScope(me *memberRec, guid, least string) *apiError {
-	switch r := scopeRank[me.scope]; {
-	case r >= scopeRank[least]:
+	switch {
+	case scopeRank[me.scope] >= scopeRank[least]:
 		return nil
-	case r < scopeRank[ScopeModerator]:
-		return errNoModeratorScope(me.uid, guid)
-	default:
+	case least == ScopeAdmin:
 		return errNoAdminScope(me.uid, guid)
+	default:
+		return errNoModeratorScope(me.uid, guid)
 	}
 }
 
-// hasClearance reports whether actor may kick, ban or unban a member whose
-// scope is target (server.md §5.3): moderators act on participants, admins
-// on everyone but the owner.
+// hasClearance is step 8 of decision 13: whether actor has clearance over a
+// kick, ban or unban target whose scope is targetScope ("" for a user banned
+// while not a member). Nobody but the owner over the owner; admins over
+// every other scope; participants and moderators over participants only
+// (a participant then fails step 9).
 func hasClearance(g *groupRec, actor *memberRec, targetUID, targetScope string) bool {
 	if targetUID == g.owner {
 		return actor.uid == g.owner && targetUID != actor.uid
 	}
-	switch actor.scope {
-	case ScopeAdmin:
+	if actor.scope == ScopeAdmin {
 		return true
-	case ScopeModerator:
-		return targetScope == ScopeParticipant || targetScope == ""
 	}
-	return false
+	return targetScope == ScopeParticipant || targetScope == ""
 }
 
 // groupActionLocked stores a groupMember action message (server.md §5.5).
@@ -266,9 +270,12 @@ func (s *Server) hJoinGroup(rc *reqCtx) ([]byte, error) {
 	guid := rc.param("guid")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, e := s.visibleGroupLocked(guid, rc.uid)
-	if e != nil {
-		return nil, e
+	// step 2 without the visibility rule: a join of a private group by a
+	// non-member is ERR_GROUP_JOIN_NOT_ALLOWED after the banned and
+	// already-joined checks (decision 13, server.md §5.4)
+	g := s.st.groups[guid]
+	if g == nil {
+		return nil, errGUIDNotFound(guid)
 	}
 	if g.bans[rc.uid] != nil {
 		return nil, errBannedMember(rc.uid, guid)
@@ -314,8 +321,8 @@ func (s *Server) hLeaveGroup(rc *reqCtx) ([]byte, error) {
 	return dataReply(successJSON{Success: true, Message: rc.uid + " left the group " + guid + "."}), nil
 }
 
-// actorForTargetLocked runs steps 2-6 of decision 13 for kick, ban, unban and
-// scope changes.
+// actorForTargetLocked runs steps 2-5 of decision 13 for kick, ban, unban
+// and scope changes.
 func (s *Server) actorForTargetLocked(guid, actor, target string) (*groupRec, *memberRec, *apiError) {
 	g, me, e := s.memberGroupLocked(guid, actor)
 	if e != nil {
@@ -323,9 +330,6 @@ func (s *Server) actorForTargetLocked(guid, actor, target string) (*groupRec, *m
 	}
 	if target == actor {
 		return nil, nil, errNoSelfAction(actor)
-	}
-	if e := requireScope(me, guid, ScopeModerator); e != nil {
-		return nil, nil, e
 	}
 	return g, me, nil
 }
@@ -339,8 +343,8 @@ func (s *Server) hUnban(rc *reqCtx) ([]byte, error) {
 }
 
 // targetAction runs a kick, ban or unban of the uid in the path by the
-// caller: steps 2-6 of decision 13, then apply (steps 7-8 and the change),
-// then the action message pushed to the members and the target.
+// caller: steps 2-5 of decision 13, then apply (steps 6, 8 and 9 and the
+// change), then the action message pushed to the members and the target.
 func (s *Server) targetAction(rc *reqCtx, action string, apply func(g *groupRec, me *memberRec, target string) *apiError) ([]byte, error) {
 	guid, target := rc.param("guid"), rc.param("uid")
 	s.mu.Lock()
@@ -357,46 +361,55 @@ func (s *Server) targetAction(rc *reqCtx, action string, apply func(g *groupRec,
 	return dataReply(successJSON{Success: true, Message: target + " " + action + " from " + guid + "."}), nil
 }
 
-// kickLocked checks steps 7-8 for a kick and applies it.
+// clearanceAndScope is steps 8 and 9 of decision 13 for a kick, ban or
+// unban of a target whose scope is targetScope.
+func clearanceAndScope(g *groupRec, me *memberRec, target, targetScope string) *apiError {
+	if !hasClearance(g, me, target, targetScope) {
+		return errNoClearance(me.uid, me.scope, target, g.guid)
+	}
+	return requireScope(me, g.guid, ScopeModerator)
+}
+
+// kickLocked checks steps 6, 8 and 9 for a kick and applies it.
 func (s *Server) kickLocked(g *groupRec, me *memberRec, target string) *apiError {
 	tm := g.members[target]
 	if tm == nil {
 		return errNotAMember(target, g.guid)
 	}
-	if !hasClearance(g, me, target, tm.scope) {
-		return errNoClearance(me.uid, me.scope, target, g.guid)
+	if e := clearanceAndScope(g, me, target, tm.scope); e != nil {
+		return e
 	}
 	delete(g.members, target)
 	return nil
 }
 
-// banLocked checks steps 7-8 for a ban and applies it.
+// banLocked checks steps 6, 8 and 9 for a ban and applies it.
 func (s *Server) banLocked(g *groupRec, me *memberRec, target string) *apiError {
-	if s.st.user(target) == nil {
-		return errUIDNotFound(target)
-	}
 	if g.bans[target] != nil {
 		return errAlreadyBanned(target, g.guid)
+	}
+	if s.st.user(target) == nil {
+		return errUIDNotFound(target)
 	}
 	scope := ""
 	if tm := g.members[target]; tm != nil {
 		scope = tm.scope
 	}
-	if !hasClearance(g, me, target, scope) {
-		return errNoClearance(me.uid, me.scope, target, g.guid)
+	if e := clearanceAndScope(g, me, target, scope); e != nil {
+		return e
 	}
 	s.st.ban(g, target, s.now())
 	return nil
 }
 
-// unbanLocked checks steps 7-8 for an unban and applies it.
+// unbanLocked checks steps 6, 8 and 9 for an unban and applies it.
 func (s *Server) unbanLocked(g *groupRec, me *memberRec, target string) *apiError {
 	b := g.bans[target]
 	if b == nil {
 		return errNotBanned(target, g.guid)
 	}
-	if !hasClearance(g, me, target, b.scope) {
-		return errNoClearance(me.uid, me.scope, target, g.guid)
+	if e := clearanceAndScope(g, me, target, b.scope); e != nil {
+		return e
 	}
 	delete(g.bans, target)
 	return nil
@@ -418,14 +431,11 @@ func (s *Server) hChangeScope(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	if scope == ScopeAdmin && me.scope != ScopeAdmin {
-		return nil, errNoAdminScope(rc.uid, guid)
-	}
-	tm := g.members[target]
+	tm := g.members[target] // step 6
 	if tm == nil {
 		return nil, errNotAMember(target, guid)
 	}
-	if !scopeChangeAllowed(g, me, tm) {
+	if !scopeChangeAllowed(g, me, tm, scope) { // step 7 (step 9 adds nothing)
 		return nil, errNoScopeClearance(rc.uid, target, scope)
 	}
 	if tm.scope == scope {
@@ -438,17 +448,22 @@ func (s *Server) hChangeScope(rc *reqCtx) ([]byte, error) {
 	return dataReply(successJSON{Success: true, Message: target + " is now " + scope + "."}), nil
 }
 
-// scopeChangeAllowed applies the scope rows of server.md §5.3 (the new
-// scope admin was checked before): nobody changes the owner, only the owner
-// changes another admin, moderators handle moderators and participants.
-func scopeChangeAllowed(g *groupRec, me, target *memberRec) bool {
-	if target.uid == g.owner {
+// scopeChangeAllowed is step 7 of decision 13, the scope rows of server.md
+// §5.3: nobody changes the owner, only the owner changes another admin,
+// admins promote and demote moderators and participants, moderators move
+// them between moderator and participant only, participants change nothing.
+func scopeChangeAllowed(g *groupRec, me, target *memberRec, newScope string) bool {
+	switch {
+	case target.uid == g.owner:
 		return false
-	}
-	if target.scope == ScopeAdmin {
+	case target.scope == ScopeAdmin:
 		return me.uid == g.owner
+	case me.scope == ScopeAdmin:
+		return true
+	case me.scope == ScopeModerator:
+		return newScope != ScopeAdmin
 	}
-	return me.scope == ScopeAdmin || me.scope == ScopeModerator
+	return false
 }
 
 func (s *Server) hAddMembers(rc *reqCtx) ([]byte, error) {

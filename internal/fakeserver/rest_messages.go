@@ -143,7 +143,7 @@ func (s *Server) sendMessage(rc *reqCtx, parentID string) ([]byte, error) {
 			return nil, errMessageNoAccess(rc.uid, parentID)
 		}
 	}
-	m, e := s.createMessageLocked(rc.uid, rc.session, in, parent, files, rc.r)
+	m, e := s.createMessageLocked(rc.uid, rc.session, in, parent, files, rc)
 	if e != nil {
 		return nil, e
 	}
@@ -155,7 +155,7 @@ func (s *Server) sendMessage(rc *reqCtx, parentID string) ([]byte, error) {
 // data and files — returns the stored message instead (decision 24); a muid
 // reused for a different message is stored as the new message it is.
 func (s *Server) createMessageLocked(sender, origin string, in messageInput, parent *msgRec, files []upload,
-	r *http.Request) (*msgRec, *apiError) {
+	rc *reqCtx) (*msgRec, *apiError) {
 	var parentID int64
 	if parent != nil {
 		parentID = parent.id
@@ -190,9 +190,19 @@ func (s *Server) createMessageLocked(sender, origin string, in messageInput, par
 			return nil, newErr(400, "ERR_WRONG_MESSAGE_THREAD", "The message %s belongs to another conversation.", parent.idString())
 		}
 	}
-	if e := s.takeMessageQuotaLocked(sender); e != nil {
+	var upload int64
+	for _, f := range files {
+		upload += int64(len(f.data))
+	}
+	if upload > 0 && s.st.mediaBytes+upload > s.cfg.MaxMediaBytes {
+		s.log.Warn("upload refused: the media store is full", "limit", s.cfg.MaxMediaBytes)
+		return nil, newErr(http.StatusRequestEntityTooLarge, "ERR_FILE_SIZE_EXCEEDED",
+			"The media store of this app is full (%d bytes).", s.cfg.MaxMediaBytes)
+	}
+	if e := s.takeMessageQuotaLocked(rc, sender); e != nil {
 		return nil, e
 	}
+	s.st.mediaBytes += upload
 	now := s.now()
 	m := &msgRec{muid: in.muid, sendKey: key, convID: convID, sender: sender, receiver: in.receiver, receiverType: in.receiverType,
 		category: in.category, typ: in.typ, data: in.data, tags: in.tags, sentAt: now, updatedAt: now}
@@ -202,6 +212,10 @@ func (s *Server) createMessageLocked(sender, origin string, in messageInput, par
 	}
 	s.st.addMessage(m)
 	if len(files) > 0 {
+		var r *http.Request
+		if rc != nil {
+			r = rc.r
+		}
 		s.storeUploadsLocked(m, files, r)
 	}
 	s.pushMessageLocked(m, origin, s.audienceLocked(m))

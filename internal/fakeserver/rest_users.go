@@ -58,15 +58,20 @@ type onlineMembersJSON struct {
 // authenticated with the raw JWT in Authorization.
 func (s *Server) hOnlineMembers(rc *reqCtx) ([]byte, error) {
 	tok := strings.TrimPrefix(strings.TrimSpace(rc.r.Header.Get("Authorization")), "Bearer ")
-	if _, err := verifyJWT(s.jwtKey, tok, s.cfg.Now()); err != nil {
+	claims, err := verifyJWT(s.jwtKey, tok, s.cfg.Now())
+	if err != nil || !s.appOK(claims.AppID) {
 		return nil, errEmptyAuthToken()
 	}
 	req, e := decodeBody[onlineMembersReq](rc.body)
 	if e != nil {
 		return nil, e
 	}
+	viewer := normID(claims.UID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.st.user(viewer) == nil || !s.st.tokenLive(claims.TID) {
+		return nil, errEmptyAuthToken()
+	}
 	if len(req.Groups) == 0 {
 		n := len(s.conns)
 		return dataReply(onlineMembersJSON{OnlineUsersCount: &n}), nil
@@ -74,7 +79,9 @@ func (s *Server) hOnlineMembers(rc *reqCtx) ([]byte, error) {
 	out := map[string]int{}
 	for _, guid := range lowerAll(req.Groups) {
 		n := 0
-		if g := s.st.groups[guid]; g != nil {
+		// a private group the caller is not a member of is counted as a
+		// group that does not exist, as every read of it answers
+		if g := s.st.groups[guid]; g != nil && g.visibleTo(viewer) {
 			for uid := range g.members {
 				if len(s.conns[uid]) > 0 {
 					n++
@@ -141,7 +148,7 @@ func (s *Server) hCreateAuthToken(rc *reqCtx) ([]byte, error) {
 		s.st.users[uid] = u
 	}
 	tok := newToken(uid)
-	s.st.tokens[tok] = uid
+	s.st.addToken(tok, uid)
 	s.recordSessionLocked(rc, uid, req)
 	j := s.renderUser(u, "")
 	j.AuthToken = tok
@@ -208,7 +215,7 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 	j := s.renderUser(u, "")
 	if bool(req.WithAuthToken) && rc.restKey {
 		tok := newToken(uid)
-		s.st.tokens[tok] = uid
+		s.st.addToken(tok, uid)
 		j.AuthToken = tok
 	}
 	return dataReply(j), nil
@@ -246,7 +253,7 @@ func (s *Server) hDeleteUser(rc *reqCtx) ([]byte, error) {
 	u.deactivatedAt = s.now()
 	for tok, owner := range s.st.tokens {
 		if owner == uid {
-			delete(s.st.tokens, tok)
+			s.st.removeToken(tok)
 		}
 	}
 	for c := range s.conns[uid] {
@@ -325,7 +332,8 @@ func (s *Server) meReplyLocked(rc *reqCtx, u *userRec) userJSON {
 	j := s.renderUser(u, "")
 	j.AuthToken = rc.token
 	now := s.cfg.Now()
-	j.JWT = signJWT(s.jwtKey, jwtClaims{UID: u.uid, AppID: rc.app(), Iat: now.Unix(), Exp: now.Add(jwtLifetime).Unix()})
+	j.JWT = signJWT(s.jwtKey, jwtClaims{UID: u.uid, AppID: rc.app(), Iat: now.Unix(), Exp: now.Add(jwtLifetime).Unix(),
+		TID: tokenID(rc.token)})
 	_, host, _ := s.publicHost(rc.r)
 	j.WSChannel = &wsChannelJSON{Identity: "[" + rc.app() + "]" + u.uid, Secret: "", Service: host}
 	j.Settings = s.settings(rc.r)
@@ -371,7 +379,7 @@ func (s *Server) hDeleteMe(rc *reqCtx) ([]byte, error) {
 		rec.loggedOut = true
 	}
 	if s.cfg.RevokeTokenOnLogout && rc.token != "" {
-		delete(s.st.tokens, rc.token)
+		s.revokeTokenLocked(rc.token)
 	}
 	return dataReply(successJSON{Success: true, Message: "Logged out successfully."}), nil
 }
@@ -383,7 +391,7 @@ type jwtReply struct {
 func (s *Server) hJWT(rc *reqCtx) ([]byte, error) {
 	now := s.cfg.Now()
 	return dataReply(jwtReply{Token: signJWT(s.jwtKey, jwtClaims{UID: rc.uid, AppID: rc.app(), Iat: now.Unix(),
-		Exp: now.Add(jwtLifetime).Unix()})}), nil
+		Exp: now.Add(jwtLifetime).Unix(), TID: tokenID(rc.token)})}), nil
 }
 
 func (s *Server) hGetUser(rc *reqCtx) ([]byte, error) {

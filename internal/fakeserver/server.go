@@ -44,6 +44,7 @@ type Server struct {
 
 	httpMu    sync.Mutex
 	httpConns map[net.Conn]struct{}
+	httpGone  chan struct{} // closed and replaced whenever an HTTP connection ends
 
 	// wg tracks websocket goroutines.
 	wg sync.WaitGroup
@@ -54,6 +55,7 @@ type Server struct {
 	conns    map[string]map[*wsConn]struct{} // authenticated sockets by uid
 	allConns map[*wsConn]struct{}
 	connSeq  uint64
+	pending  int           // sockets not yet authenticated
 	changed  chan struct{} // closed and replaced whenever sockets change
 	hooks    hookState
 	limits   rateState
@@ -63,7 +65,7 @@ type Server struct {
 // HTTP and WS when cfg.Plain) and returns once it accepts connections.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, log: cfg.Logger, httpConns: map[net.Conn]struct{}{},
+	s := &Server{cfg: cfg, log: cfg.Logger, httpConns: map[net.Conn]struct{}{}, httpGone: make(chan struct{}),
 		conns: map[string]map[*wsConn]struct{}{}, allConns: map[*wsConn]struct{}{}, changed: make(chan struct{})}
 	s.gateCond = sync.NewCond(&s.gateMu)
 	s.routeTable = s.routes()
@@ -72,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 	if _, err := rand.Read(s.jwtKey); err != nil {
 		return nil, fmt.Errorf("fakeserver: jwt key: %w", err)
 	}
-	s.st = s.newSeededState()
+	s.st = s.newSeededState(newIDBase(0))
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -95,7 +97,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.srv = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ReadTimeout:       cfg.RequestTimeout,
+		WriteTimeout:      cfg.RequestTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          log.New(slogWriter{s.log}, "", 0),
 		ConnState:         s.trackConn,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
@@ -115,8 +121,8 @@ func (w slogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *Server) newSeededState() *state {
-	st := newState()
+func (s *Server) newSeededState(idBase int64) *state {
+	st := newState(idBase)
 	if !s.cfg.NoSeed {
 		st.seed(s.now())
 	}
@@ -149,6 +155,28 @@ func (s *Server) trackConn(c net.Conn, st http.ConnState) {
 		s.httpConns[c] = struct{}{}
 	case http.StateHijacked, http.StateClosed:
 		delete(s.httpConns, c)
+		close(s.httpGone)
+		s.httpGone = make(chan struct{})
+	}
+}
+
+// waitHTTPConns waits, at most d, until every HTTP connection has ended (a
+// connection closed after an unread body lingers up to 500 ms in net/http).
+func (s *Server) waitHTTPConns(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		s.httpMu.Lock()
+		n, gone := len(s.httpConns), s.httpGone
+		s.httpMu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-gone:
+		case <-t.C:
+			return
+		}
 	}
 }
 
@@ -236,6 +264,7 @@ func (s *Server) Close() error {
 	s.gateMu.Unlock()
 	s.dropAllSockets()
 	s.wg.Wait()
+	s.waitHTTPConns(5 * time.Second)
 	return err
 }
 

@@ -203,7 +203,7 @@ func TestSendMessageShapes(t *testing.T) {
 	h := newHarness(t, fakeserver.Config{})
 	s := h.login("superhero1")
 	m := h.sendText(s, "user", "SuperHero2", "hello")
-	if m.ID != "1" || m.ConversationID != "superhero1_user_superhero2" || m.Sender != "superhero1" || m.Receiver != "superhero2" ||
+	if h.rel(m.ID) != "1" || m.ConversationID != "superhero1_user_superhero2" || m.Sender != "superhero1" || m.Receiver != "superhero2" ||
 		m.Data.Text != "hello" || m.Data.Entities == nil || m.Data.Entities.Sender == nil || m.Data.Entities.Receiver == nil ||
 		m.SentAt == 0 || m.UpdatedAt != m.SentAt {
 		t.Fatalf("message: %+v", m)
@@ -248,7 +248,7 @@ func TestSendMessageShapes(t *testing.T) {
 		t.Fatalf("top-level text: %+v", c)
 	}
 	var raw json.RawMessage
-	ok(t, h.do(req{method: "GET", path: "messages/1", token: s.token}), &raw)
+	ok(t, h.do(req{method: "GET", path: "messages/" + h.id(1), token: s.token}), &raw)
 	if !strings.Contains(string(raw), `"receipts":{"data":[]}`) {
 		t.Fatalf("GET messages/1: %s", raw)
 	}

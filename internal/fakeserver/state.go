@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Records of the server's state. All of them are guarded by Server.mu.
@@ -194,8 +195,10 @@ type sessionRec struct {
 type state struct {
 	users    map[string]*userRec
 	tokens   map[string]string // auth token -> uid
+	tokenIDs map[string]string // tokenID(token) -> token, for the JWTs minted for a token
 	groups   map[string]*groupRec
-	messages []*msgRec // ascending ids; messages[i].id == i+1
+	messages []*msgRec // ascending ids; messages[i].id == idBase+i+1
+	idBase   int64     // the id the first message follows (see newIDBase)
 	byMuid   map[string]*msgRec
 	convs    map[string][]*msgRec           // conversation id -> messages, ascending
 	blocks   map[string]map[string]blockRec // blocker -> blocked
@@ -204,7 +207,10 @@ type state struct {
 	calls    map[string]*callRec
 	sessions map[string]*sessionRec
 	media    map[string]mediaFile // "<message id>/<file name>" -> file
-	seq      int64                // for stable ordering of bans, blocks and joins
+	// mediaBytes is the size of every stored file, bounded by
+	// Config.MaxMediaBytes.
+	mediaBytes int64
+	seq        int64 // for stable ordering of bans, blocks and joins
 }
 
 type mediaFile struct {
@@ -212,10 +218,23 @@ type mediaFile struct {
 	data     []byte
 }
 
-func newState() *state {
+// newIDBase returns where message ids start: after the highest id given so
+// far (last) and after the current wall-clock time in unix milliseconds ×
+// 1000, so that ids strictly increase for the life of an app id across
+// Reset and process restarts (a run would have to create more than 1,000
+// messages per millisecond of its life to reach the next run's base). It
+// uses the real clock, not Config.Now: a fixed test clock would repeat.
+// 1000 × unix ms stays below 2^53 (exact in JavaScript) until the year 2255.
+func newIDBase(last int64) int64 {
+	return max(last, time.Now().UnixMilli()*1000)
+}
+
+func newState(idBase int64) *state {
 	return &state{
+		idBase:   idBase,
 		users:    map[string]*userRec{},
 		tokens:   map[string]string{},
+		tokenIDs: map[string]string{},
 		groups:   map[string]*groupRec{},
 		byMuid:   map[string]*msgRec{},
 		convs:    map[string][]*msgRec{},
@@ -226,6 +245,30 @@ func newState() *state {
 		sessions: map[string]*sessionRec{},
 		media:    map[string]mediaFile{},
 	}
+}
+
+// addToken stores an auth token of uid.
+func (st *state) addToken(tok, uid string) {
+	st.tokens[tok] = uid
+	st.tokenIDs[tokenID(tok)] = tok
+}
+
+// removeToken forgets an auth token; it reports whether it existed.
+func (st *state) removeToken(tok string) bool {
+	_, ok := st.tokens[tok]
+	delete(st.tokens, tok)
+	delete(st.tokenIDs, tokenID(tok))
+	return ok
+}
+
+// tokenLive reports whether the auth token a JWT was minted for (by its
+// tokenID; "" for a JWT minted without one) is still valid.
+func (st *state) tokenLive(tid string) bool {
+	if tid == "" {
+		return true
+	}
+	_, ok := st.tokenIDs[tid]
+	return ok
 }
 
 func (st *state) nextSeq() int64 {
@@ -258,14 +301,17 @@ func (st *state) seed(now int64) {
 	}
 }
 
+// lastID is the id of the newest message (idBase when there is none).
+func (st *state) lastID() int64 { return st.idBase + int64(len(st.messages)) }
+
 // addGroup stores a new group; its history starts now.
 func (st *state) addGroup(g *groupRec) {
-	g.baseID = int64(len(st.messages))
+	g.baseID = st.lastID()
 	st.groups[g.guid] = g
 }
 
 func (st *state) addMember(g *groupRec, uid, scope string, now int64) *memberRec {
-	m := &memberRec{uid: uid, scope: scope, joinedAt: now, joinedAfter: int64(len(st.messages))}
+	m := &memberRec{uid: uid, scope: scope, joinedAt: now, joinedAfter: st.lastID()}
 	g.members[uid] = m
 	g.joinSeq[uid] = st.nextSeq()
 	return m
@@ -381,15 +427,15 @@ func (st *state) canSee(uid string, m *msgRec) bool {
 // message returns the message with the given decimal id, or nil.
 func (st *state) message(id string) *msgRec {
 	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
-	if err != nil || n < 1 || n > int64(len(st.messages)) {
+	if err != nil || n <= st.idBase || n > st.lastID() {
 		return nil
 	}
-	return st.messages[n-1]
+	return st.messages[n-st.idBase-1]
 }
 
 // addMessage gives m the next id and stores it.
 func (st *state) addMessage(m *msgRec) {
-	m.id = int64(len(st.messages)) + 1
+	m.id = st.lastID() + 1
 	st.messages = append(st.messages, m)
 	st.convs[m.convID] = append(st.convs[m.convID], m)
 	if m.muid != "" && m.isPlain() {

@@ -15,7 +15,6 @@ import (
 
 const (
 	maxFrameBytes = 1 << 20
-	sendQueue     = 4096
 	writeWait     = 10 * time.Second
 )
 
@@ -36,24 +35,81 @@ type closeFrame struct {
 	reason string
 }
 
-// outQueue is a socket's send queue: at most sendQueue frames, in order.
-// Unlike a buffered channel of that size (128 KiB per socket, all of it
-// scanned by the garbage collector), it holds memory only for what is
-// queued.
+// frameOverhead is what a queued frame costs beyond its bytes (its slot and
+// slice header), counted against the queue's byte bound.
+const frameOverhead = 64
+
+// pushResult says what became of a pushed frame.
+type pushResult int
+
+const (
+	pushed     pushResult = iota
+	pushFull              // over the byte bound: the socket is too slow
+	pushClosed            // a close frame is queued: nothing more is sent
+)
+
+// outQueue is a socket's send queue, bounded in bytes (maxBytes, each frame
+// counted with frameOverhead), in order. Unlike a buffered channel, it holds
+// memory only for what is queued.
 type outQueue struct {
-	mu    sync.Mutex
-	q     []outFrame
-	head  int
-	ready chan struct{} // signalled after each push
+	mu       sync.Mutex
+	q        []outFrame
+	head     int
+	bytes    int           // queued bytes, overhead included
+	peak     int           // the most bytes ever queued
+	maxBytes int           // 0: unbounded
+	closed   bool          // a close frame is queued
+	ready    chan struct{} // signalled after each push
 }
 
-// push appends f; false means the queue is full.
-func (o *outQueue) push(f outFrame) bool {
+func frameCost(f outFrame) int { return len(f.data) + frameOverhead }
+
+func (o *outQueue) signal() {
+	select {
+	case o.ready <- struct{}{}:
+	default:
+	}
+}
+
+// push appends a data frame unless it would overflow the byte bound or a
+// close frame is already queued.
+func (o *outQueue) push(f outFrame) pushResult {
 	o.mu.Lock()
-	if len(o.q)-o.head >= sendQueue {
+	switch {
+	case o.closed:
+		o.mu.Unlock()
+		return pushClosed
+	case o.maxBytes > 0 && o.bytes+frameCost(f) > o.maxBytes:
+		o.mu.Unlock()
+		return pushFull
+	}
+	o.appendLocked(f)
+	o.mu.Unlock()
+	o.signal()
+	return pushed
+}
+
+// pushClose appends a close frame after the queued frames, beyond the byte
+// bound, and accepts nothing after it; now drops the queued frames first
+// (for a socket too slow to be owed them).
+func (o *outQueue) pushClose(f outFrame, now bool) bool {
+	o.mu.Lock()
+	if o.closed {
 		o.mu.Unlock()
 		return false
 	}
+	if now {
+		clear(o.q)
+		o.q, o.head, o.bytes = nil, 0, 0
+	}
+	o.closed = true
+	o.appendLocked(f)
+	o.mu.Unlock()
+	o.signal()
+	return true
+}
+
+func (o *outQueue) appendLocked(f outFrame) {
 	if len(o.q) == cap(o.q) && o.head > 0 {
 		// Full backing array with consumed frames at the front: reuse it.
 		n := copy(o.q, o.q[o.head:])
@@ -61,12 +117,8 @@ func (o *outQueue) push(f outFrame) bool {
 		o.q, o.head = o.q[:n], 0
 	}
 	o.q = append(o.q, f)
-	o.mu.Unlock()
-	select {
-	case o.ready <- struct{}{}:
-	default:
-	}
-	return true
+	o.bytes += frameCost(f)
+	o.peak = max(o.peak, o.bytes)
 }
 
 // pop takes the oldest frame.
@@ -79,6 +131,7 @@ func (o *outQueue) pop() (outFrame, bool) {
 	f := o.q[o.head]
 	o.q[o.head] = outFrame{}
 	o.head++
+	o.bytes -= frameCost(f)
 	if o.head == len(o.q) {
 		// Empty: start again at the front, and let a burst's large
 		// backing array go.
@@ -91,6 +144,23 @@ func (o *outQueue) pop() (outFrame, bool) {
 	}
 	return f, true
 }
+
+// Close codes the server sends (see the README's "Limits and security").
+const (
+	// CloseUnauthorized closes a socket whose auth frame was refused.
+	CloseUnauthorized = 4001
+	// CloseTokenRevoked closes a socket whose auth token was revoked.
+	CloseTokenRevoked = 4001
+	// CloseAuthTimeout closes a socket not authenticated within
+	// Config.AuthTimeout.
+	CloseAuthTimeout = 4002
+	// CloseTooManySockets closes a socket whose user already has
+	// Config.MaxSocketsPerUser authenticated sockets.
+	CloseTooManySockets = 4003
+	// CloseTooSlow closes a socket whose send queue outgrew
+	// Config.MaxSocketQueueBytes.
+	CloseTooSlow = 4004
+)
 
 // wsConn is one websocket. One reader and one writer goroutine own it; every
 // write goes through the writer (gorilla allows one concurrent writer).
@@ -106,12 +176,14 @@ type wsConn struct {
 	doneOnce   sync.Once
 	halfOpen   atomic.Bool
 	closing    atomic.Bool
-	cork       *corkConn // nil when the socket is not a corkConn
+	cork       *corkConn   // nil when the socket is not a corkConn
+	authTimer  *time.Timer // nil when Config.AuthTimeout is off
 
 	// guarded by Server.mu
 	authed   bool
 	appID    string
 	uid      string
+	tid      string // tokenID of the auth token the JWT was minted for
 	session  string
 	presence string
 	roles    []string
@@ -122,22 +194,52 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newErr(http.StatusServiceUnavailable, "ERR_MISSION_FAILED", "Websocket connections are refused for now."))
 		return
 	}
+	// reserve a pending (unauthenticated) place before upgrading
+	s.mu.Lock()
+	if max := s.cfg.MaxPendingSockets; max > 0 && s.pending >= max {
+		s.mu.Unlock()
+		s.log.Warn("ws refused: too many unauthenticated sockets", "remote", r.RemoteAddr, "limit", max)
+		writeError(w, newErr(http.StatusServiceUnavailable, "ERR_TOO_MANY_CONNECTIONS",
+			"Too many websockets are waiting to authenticate; try again later."))
+		return
+	}
+	s.pending++
+	s.mu.Unlock()
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.mu.Lock()
+		s.pending--
+		s.mu.Unlock()
 		return // the upgrader answered with an HTTP error
 	}
-	c := &wsConn{s: s, ws: ws, cork: corkOf(ws), remote: r.RemoteAddr, out: outQueue{ready: make(chan struct{}, 1)},
+	c := &wsConn{s: s, ws: ws, cork: corkOf(ws), remote: r.RemoteAddr,
+		out:  outQueue{ready: make(chan struct{}, 1), maxBytes: s.cfg.MaxSocketQueueBytes},
 		done: make(chan struct{}), writerDone: make(chan struct{}), finished: make(chan struct{})}
 	s.mu.Lock()
 	s.connSeq++
 	c.id = s.connSeq
 	s.allConns[c] = struct{}{}
+	if d := s.cfg.AuthTimeout; d > 0 {
+		c.authTimer = time.AfterFunc(d, c.authExpired)
+	}
 	s.notifyLocked()
 	s.mu.Unlock()
 	s.log.Debug("ws open", "conn", c.id, "remote", c.remote)
 	s.wg.Add(2)
 	go c.readLoop()
 	go c.writeLoop()
+}
+
+// authExpired closes the socket if it has not authenticated in time.
+func (c *wsConn) authExpired() {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.authed {
+		return
+	}
+	s.log.Warn("ws closed: no auth in time", "conn", c.id, "remote", c.remote, "timeout", s.cfg.AuthTimeout)
+	c.closeWith(CloseAuthTimeout, "Auth timeout")
 }
 
 // idle is how long a socket may stay silent before the server closes it.
@@ -323,28 +425,38 @@ func (c *wsConn) writeBatch(tick <-chan time.Time) bool {
 	}
 }
 
-// send queues a text frame; a socket whose queue is full is dropped (slow
-// consumer). It never blocks, so it may be called with Server.mu held.
+// send queues a text frame. A socket whose queue would outgrow
+// Config.MaxSocketQueueBytes is too slow: its queue is dropped and it is
+// closed with CloseTooSlow. It never blocks, so it may be called with
+// Server.mu held.
 func (c *wsConn) send(b []byte) bool {
 	select {
 	case <-c.done:
 		return false
 	default:
 	}
-	if c.out.push(outFrame{data: b}) {
+	switch c.out.push(outFrame{data: b}) {
+	case pushed:
 		return true
+	case pushFull:
+		c.s.log.Warn("ws closed: too slow", "conn", c.id, "uid", c.uid, "queueBytes", c.s.cfg.MaxSocketQueueBytes)
+		c.out.pushClose(outFrame{close: &closeFrame{code: CloseTooSlow, reason: "Too slow"}}, true)
 	}
-	c.s.log.Debug("ws queue full, dropping socket", "conn", c.id)
-	c.drop()
 	return false
 }
 
 // closeWith queues a close frame with the given code after the frames
-// already queued.
+// already queued; the socket then accepts no more frames.
 func (c *wsConn) closeWith(code int, reason string) {
-	if !c.out.push(outFrame{close: &closeFrame{code: code, reason: reason}}) {
-		c.drop()
-	}
+	c.out.pushClose(outFrame{close: &closeFrame{code: code, reason: reason}}, false)
+}
+
+// closeQueued reports whether a close frame is queued (the socket is on
+// its way out).
+func (c *wsConn) closeQueued() bool {
+	c.out.mu.Lock()
+	defer c.out.mu.Unlock()
+	return c.out.closed
 }
 
 // drop closes the TCP connection at once (a network loss, for the client).
@@ -356,9 +468,15 @@ func (c *wsConn) cleanup() {
 	c.doneOnce.Do(func() { close(c.done) })
 	_ = c.ws.Close()
 	<-c.writerDone
+	if c.authTimer != nil {
+		c.authTimer.Stop()
+	}
 	s := c.s
 	s.mu.Lock()
 	delete(s.allConns, c)
+	if !c.authed {
+		s.pending--
+	}
 	if c.authed {
 		set := s.conns[c.uid]
 		delete(set, c)
@@ -468,8 +586,14 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 	uid := normID(claims.UID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if c.closeQueued() {
+		return // timed out or refused already
+	}
 	if reason == "" && s.st.user(uid) == nil {
 		reason = "The user " + uid + " does not exist."
+	}
+	if reason == "" && !s.st.tokenLive(claims.TID) {
+		reason = "The auth token of this JWT was revoked."
 	}
 	if reason == "" && c.authed && c.uid != uid {
 		reason = "The socket is already authenticated as " + c.uid + "."
@@ -478,7 +602,7 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 		s.log.Debug("ws auth refused", "conn", c.id, "reason", reason)
 		c.send(marshal(pushEnvelope{AppID: string(f.AppID), Type: "auth", Sender: sender, DeviceID: session,
 			Body: marshal(authReplyBody{Code: "401", Status: "UNAUTHORIZED", Message: reason})}))
-		c.closeWith(4001, "Unauthorized")
+		c.closeWith(CloseUnauthorized, "Unauthorized")
 		return
 	}
 	reply := marshal(pushEnvelope{AppID: claims.AppID, Type: "auth", Sender: uid, DeviceID: session,
@@ -491,10 +615,19 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 		s.hooks.failAuth[uid]--
 		c.send(marshal(pushEnvelope{AppID: claims.AppID, Type: "auth", Sender: uid, DeviceID: session,
 			Body: marshal(authReplyBody{Code: "401", Status: "UNAUTHORIZED", Message: "Refused by a test hook."})}))
-		c.closeWith(4001, "Unauthorized")
+		c.closeWith(CloseUnauthorized, "Unauthorized")
 		return
 	}
-	c.authed, c.appID, c.uid, c.session = true, claims.AppID, uid, session
+	if max := s.cfg.MaxSocketsPerUser; max > 0 && len(s.conns[uid]) >= max {
+		s.log.Warn("ws closed: too many sockets for one user", "conn", c.id, "uid", uid, "limit", max)
+		c.closeWith(CloseTooManySockets, "Too many sockets")
+		return
+	}
+	if c.authTimer != nil {
+		c.authTimer.Stop()
+	}
+	s.pending--
+	c.authed, c.appID, c.uid, c.tid, c.session = true, claims.AppID, uid, claims.TID, session
 	c.presence = strings.ToUpper(strings.TrimSpace(string(b.PresenceSubscription)))
 	if c.presence == "" {
 		c.presence = "NONE"
@@ -533,12 +666,12 @@ func (s *Server) relayTransient(c *wsConn, f clientFrame) {
 	}
 	rt := normReceiverType(string(f.ReceiverType))
 	receiver := normID(string(f.Receiver))
-	body := f.Body
-	if !isJSONObject(body) {
-		body = json.RawMessage("{}")
+	body, ok := s.stampedBodyLocked(c, f.Body)
+	if !ok {
+		return
 	}
 	frame := marshal(pushEnvelope{AppID: c.appID, Receiver: receiver, ReceiverType: rt, DeviceID: c.session,
-		Type: string(f.Type), Sender: c.uid, Body: body})
+		Type: string(f.Type), Sender: c.uid, Body: marshal(body)})
 	switch rt {
 	case "user":
 		if s.st.user(receiver) == nil || s.st.blockedEither(c.uid, receiver) {
@@ -554,6 +687,23 @@ func (s *Server) relayTransient(c *wsConn, f clientFrame) {
 			s.sendToUserLocked(uid, c.session, frame)
 		}
 	}
+}
+
+// stampedBodyLocked decodes the body of a relayed frame (an empty object
+// when it is not one) and replaces its "user" with the server's record of
+// the socket's authenticated user, so that nobody can relay as someone else.
+// False when the user no longer exists. Server.mu held.
+func (s *Server) stampedBodyLocked(c *wsConn, raw json.RawMessage) (map[string]json.RawMessage, bool) {
+	u := s.st.user(c.uid)
+	if u == nil {
+		return nil, false
+	}
+	var body map[string]json.RawMessage
+	if !isJSONObject(raw) || json.Unmarshal(raw, &body) != nil || body == nil {
+		body = map[string]json.RawMessage{}
+	}
+	body["user"] = marshal(s.renderUser(u, ""))
+	return body, true
 }
 
 // handleReceipt persists a delivered/read receipt and relays it with the
@@ -578,16 +728,20 @@ func (s *Server) handleReceipt(c *wsConn, f clientFrame) {
 	if m == nil || !s.st.canSee(c.uid, m) {
 		return
 	}
+	body, ok := s.stampedBodyLocked(c, f.Body)
+	if !ok {
+		return
+	}
 	now := s.now()
 	s.applyReceiptLocked(c.uid, m, string(action), now)
 	body["timestamp"] = json.RawMessage(itoa(now))
 	body["messageId"] = marshal(m.idString())
-	receiver := normID(string(f.Receiver))
-	if receiver == "" {
-		receiver = m.otherParty(c.uid)
-		if m.receiverType == "group" {
-			receiver = m.receiver
-		}
+	body["action"] = marshal(string(action))
+	// the receiver is the message's conversation as the reader sees it,
+	// whatever the client wrote
+	receiver := m.otherParty(c.uid)
+	if m.receiverType == "group" {
+		receiver = m.receiver
 	}
 	frame := marshal(pushEnvelope{AppID: c.appID, Receiver: receiver, ReceiverType: m.receiverType,
 		DeviceID: c.session, Type: "receipts", Sender: c.uid, MessageSender: m.sender, Body: marshal(body)})
