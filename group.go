@@ -396,10 +396,9 @@ func (c *Client) DeleteGroup(ctx context.Context, guid string) error {
 
 // JoinGroup joins a group (Cordova: joinGroup). An empty typ means public, the
 // Cordova default; a password group needs its password. The server applies the
-// group's real type: a private group cannot be joined (it is invisible to
-// non-members, who get ERR_GUID_NOT_FOUND; an admin adds members instead), a
-// wrong password gives ERR_WRONG_GROUP_PASS. The returned group has HasJoined
-// set.
+// group's real type: a private group cannot be joined (CodeGroupJoinNotAllowed;
+// an admin adds members instead), a wrong password gives
+// CodeWrongGroupPassword. The returned group has HasJoined set.
 func (c *Client) JoinGroup(ctx context.Context, guid string, typ GroupType, password string) (*Group, error) {
 	if err := checkGUID(guid); err != nil {
 		return nil, err
