@@ -193,7 +193,7 @@ func (c *Client) clientCall(ctx context.Context, r *rest.Request) (*rest.Respons
 	r.AuthToken = token
 	resp, err := c.call(ctx, r)
 	if err != nil && errors.Is(err, CodeAuthTokenNotFound) {
-		c.endSession(token, err)
+		_ = c.endSession(token, err) // err already says why; the session is over
 	}
 	return resp, err
 }
