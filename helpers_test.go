@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cenkalti/backoff/v4"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
@@ -340,4 +342,43 @@ func (c *testClock) advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.off += d
+}
+
+// fastRedial makes reconnection quick in tests.
+var fastRedial = cometchat.WithReconnectBackOff(func() backoff.BackOff { return backoff.NewConstantBackOff(20 * time.Millisecond) })
+
+func texts(t *testing.T, ev *events[*cometchat.TextMessage], n int) []string {
+	t.Helper()
+	out := make([]string, n)
+	for i := range out {
+		out[i] = ev.next(t).Text
+	}
+	return out
+}
+
+func numbered(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%d", prefix, i)
+	}
+	return out
+}
+
+func sendTexts(t *testing.T, from *cometchat.Client, to string, typ cometchat.ReceiverType, texts ...string) []*cometchat.TextMessage {
+	t.Helper()
+	var out []*cometchat.TextMessage
+	for _, text := range texts {
+		m, err := from.SendMessage(ctxT(t), cometchat.NewTextMessage(to, typ, text))
+		require.NoError(t, err)
+		out = append(out, m)
+	}
+	return out
+}
+
+func ids(ms []cometchat.Message) []int64 {
+	out := make([]int64, len(ms))
+	for i, m := range ms {
+		out[i] = m.Base().ID
+	}
+	return out
 }

@@ -219,3 +219,36 @@ func TestGroupCall(t *testing.T) {
 	ev, _ = atC.next(t)
 	require.Equal(t, "ended:ended", ev, "C heard nothing between the ring and the end")
 }
+
+func TestGroupCallCancelledAndUnanswered(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	a := loggedIn(t, srv, "superhero1", cometchat.WithCallTimeout(200*time.Millisecond))
+	b := loggedIn(t, srv, "superhero2")
+	c := loggedIn(t, srv, "superhero3")
+	atA, atB, atC := watchCalls(a), watchCalls(b), watchCalls(c)
+	ctx := ctxT(t)
+
+	out, err := a.InitiateCall(ctx, cometchat.NewCall("supergroup", cometchat.CallTypeAudio, cometchat.ReceiverTypeGroup))
+	require.NoError(t, err)
+	atB.next(t)
+	atC.next(t)
+	_, err = a.RejectCall(ctx, out.SessionID, cometchat.CallStatusCancelled)
+	require.NoError(t, err)
+	ev, _ := atB.next(t)
+	require.Equal(t, "cancelled:cancelled", ev, "the initiator's cancel ends it for everyone")
+	ev, _ = atC.next(t)
+	require.Equal(t, "cancelled:cancelled", ev)
+
+	_, err = a.InitiateCall(ctx, cometchat.NewCall("supergroup", cometchat.CallTypeAudio, cometchat.ReceiverTypeGroup))
+	require.NoError(t, err)
+	atB.next(t)
+	atC.next(t)
+	ev, _ = atA.next(t)
+	require.Equal(t, "rejected:unanswered", ev, "nobody joined within the timeout")
+	ev, _ = atB.next(t)
+	require.Equal(t, "cancelled:unanswered", ev)
+	ev, _ = atC.next(t)
+	require.Equal(t, "cancelled:unanswered", ev)
+	require.Nil(t, a.ActiveCall())
+}

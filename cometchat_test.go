@@ -114,3 +114,29 @@ func TestRedirectOnTheSameHostIsFollowed(t *testing.T) {
 	require.Equal(t, "superhero1", u.UID)
 	require.Equal(t, "same-host-token", token)
 }
+
+func TestSeveralClientsInOneProcess(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	uids := []string{"superhero1", "superhero2", "superhero3", "superhero4", "superhero5"}
+	clients := make([]*cometchat.Client, len(uids))
+	inbox := make([]*events[*cometchat.TextMessage], len(uids))
+	for i, uid := range uids {
+		clients[i] = loggedIn(t, srv, uid)
+		inbox[i] = newEvents[*cometchat.TextMessage]()
+		clients[i].AddMessageListener("in", cometchat.MessageListener{OnTextMessageReceived: inbox[i].add})
+	}
+	ctx := ctxT(t)
+	for i, c := range clients {
+		to := uids[(i+1)%len(uids)]
+		_, err := c.SendMessage(ctx, cometchat.NewTextMessage(to, cometchat.ReceiverTypeUser, "from "+uids[i]))
+		require.NoError(t, err)
+	}
+	for i := range clients {
+		from := uids[(i+len(uids)-1)%len(uids)]
+		m := inbox[i].next(t)
+		require.Equal(t, "from "+from, m.Text)
+		require.Equal(t, from, m.Sender.UID)
+		require.Equal(t, uids[i], clients[i].LoggedInUser().UID)
+	}
+}
