@@ -9,24 +9,29 @@ import (
 )
 
 // dispatcher runs every listener callback of one client, in order, on one
-// goroutine. Frames from the socket wait when the queue is full
+// goroutine at a time. Frames from the socket wait when the queue is full
 // (back-pressure); control events (state, login) are always accepted so that
 // nothing can deadlock on them.
+//
+// The goroutine runs only while there is work: it starts when an event is
+// queued and ends when the queue is empty, so an idle client holds no
+// goroutine for its listeners. Order is kept: a new goroutine starts only
+// after the previous one has taken its last event and returned.
 type dispatcher struct {
 	mu       sync.Mutex
 	q        []queued
 	max      int
 	bytes    int64 // sizes of the queued frame events
 	maxBytes int64
-	wake     chan struct{}
-	space    chan struct{}
-	stopped  atomic.Bool // set by close: no callback starts after it
+	running  bool          // a goroutine is draining the queue
+	space    chan struct{} // signalled when an event leaves the queue
+	stopped  atomic.Bool   // set by close: no callback starts after it
 	stop     chan struct{}
-	done     chan struct{}
 	slow     bool
 	onPanic  func(v any, stack []byte)
 	onSlow   func(pending int)
 	stopOnce sync.Once
+	runners  sync.WaitGroup // the draining goroutine, for tests
 }
 
 // queued is one event with the size it holds (0 for control events).
@@ -36,16 +41,25 @@ type queued struct {
 }
 
 func newDispatcher(max int, maxBytes int64, onPanic func(any, []byte), onSlow func(int)) *dispatcher {
-	d := &dispatcher{max: max, maxBytes: maxBytes, wake: make(chan struct{}, 1), space: make(chan struct{}, 1),
-		stop: make(chan struct{}), done: make(chan struct{}), onPanic: onPanic, onSlow: onSlow}
-	go d.run()
-	return d
+	return &dispatcher{max: max, maxBytes: maxBytes, space: make(chan struct{}, 1), stop: make(chan struct{}),
+		onPanic: onPanic, onSlow: onSlow}
 }
 
 func signal(ch chan struct{}) {
 	select {
 	case ch <- struct{}{}:
 	default:
+	}
+}
+
+// enqueueLocked appends e and starts the draining goroutine if none runs.
+func (d *dispatcher) enqueueLocked(e queued) {
+	d.q = append(d.q, e)
+	d.bytes += e.size
+	if !d.running {
+		d.running = true
+		d.runners.Add(1)
+		go d.run()
 	}
 }
 
@@ -56,9 +70,8 @@ func (d *dispatcher) push(f func()) {
 		return
 	}
 	d.mu.Lock()
-	d.q = append(d.q, queued{f: f})
+	d.enqueueLocked(queued{f: f})
 	d.mu.Unlock()
-	signal(d.wake)
 }
 
 // pushWait queues a frame event that holds size bytes, waiting while the
@@ -72,13 +85,11 @@ func (d *dispatcher) pushWait(ctx context.Context, size int, f func()) error {
 		}
 		d.mu.Lock()
 		if len(d.q) < d.max && (d.bytes+sz <= d.maxBytes || d.bytes == 0) {
-			d.q = append(d.q, queued{f: f, size: sz})
-			d.bytes += sz
+			d.enqueueLocked(queued{f: f, size: sz})
 			if d.slow && len(d.q) < d.max/2 && d.bytes < d.maxBytes/2 {
 				d.slow = false
 			}
 			d.mu.Unlock()
-			signal(d.wake)
 			return nil
 		}
 		report := !d.slow
@@ -98,23 +109,18 @@ func (d *dispatcher) pushWait(ctx context.Context, size int, f func()) error {
 	}
 }
 
+// run drains the queue, then ends.
 func (d *dispatcher) run() {
-	defer close(d.done)
+	defer d.runners.Done()
 	for {
 		d.mu.Lock()
-		if d.stopped.Load() {
-			d.q = nil
+		if d.stopped.Load() || len(d.q) == 0 {
+			if d.stopped.Load() {
+				d.q, d.bytes = nil, 0
+			}
+			d.running = false
 			d.mu.Unlock()
 			return
-		}
-		if len(d.q) == 0 {
-			d.mu.Unlock()
-			select {
-			case <-d.wake:
-				continue
-			case <-d.stop:
-				return
-			}
 		}
 		e := d.q[0]
 		d.q[0] = queued{}
@@ -126,11 +132,6 @@ func (d *dispatcher) run() {
 		d.mu.Unlock()
 		signal(d.space)
 		d.call(e.f)
-		select {
-		case <-d.stop:
-			return
-		default:
-		}
 	}
 }
 
@@ -154,14 +155,13 @@ func (d *dispatcher) guard(f func()) {
 
 // close stops the dispatcher: once it returns, no callback starts (the one
 // running, if any, finishes: it may be the caller). It never waits, so a
-// callback may call it; done is closed when the dispatcher goroutine ends.
+// callback may call it.
 func (d *dispatcher) close() {
 	d.stopped.Store(true)
 	d.stopOnce.Do(func() { close(d.stop) })
 }
 
-// drained waits until the queue is empty and the current callback returned
-// (tests and Close use it).
+// drained waits until the events queued so far have run (tests use it).
 func (d *dispatcher) drained(ctx context.Context) error {
 	ch := make(chan struct{})
 	d.push(func() { close(ch) })
@@ -170,7 +170,7 @@ func (d *dispatcher) drained(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-d.done:
+	case <-d.stop:
 		return errClosed()
 	}
 }

@@ -62,6 +62,11 @@ func TestDispatcherCloseStartsNoCallbackAfterIt(t *testing.T) {
 			t.Fatalf("%s did not happen", what)
 		}
 	}
+	ended := func(d *dispatcher) <-chan struct{} {
+		ch := make(chan struct{})
+		go func() { d.runners.Wait(); close(ch) }()
+		return ch
+	}
 
 	d := newDispatcher(100, 1<<20, nil, nil)
 	started, release := make(chan struct{}), make(chan struct{})
@@ -72,7 +77,7 @@ func TestDispatcherCloseStartsNoCallbackAfterIt(t *testing.T) {
 	wait(started, "the first callback")
 	d.close() // from outside, while "first" runs
 	close(release)
-	wait(d.done, "the dispatcher's end")
+	wait(ended(d), "the dispatcher's end")
 	require.Equal(t, []string{"first"}, ran)
 	require.ErrorIs(t, d.pushWait(ctx, 10, func() {}), CodeClosed, "nothing is queued after close")
 
@@ -83,6 +88,34 @@ func TestDispatcherCloseStartsNoCallbackAfterIt(t *testing.T) {
 		after = append(after, "closer finished")
 	})
 	d.push(func() { after = append(after, "never") })
-	wait(d.done, "the dispatcher's end after a callback closed it")
+	wait(ended(d), "the dispatcher's end after a callback closed it")
 	require.Equal(t, []string{"closer finished"}, after)
+}
+
+// An idle dispatcher holds no goroutine: it ends when the queue is empty and
+// starts again, in order, with the next event.
+func TestDispatcherHoldsNoGoroutineWhenIdle(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	d := newDispatcher(100, 1<<20, nil, nil)
+	defer d.close()
+	var got []int
+	for round := range 3 {
+		for i := range 50 {
+			n := round*50 + i
+			require.NoError(t, d.pushWait(ctx, 1, func() { got = append(got, n) }))
+		}
+		require.NoError(t, d.drained(ctx))
+		ended := make(chan struct{})
+		go func() { d.runners.Wait(); close(ended) }()
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			t.Fatal("the dispatcher goroutine did not end once idle")
+		}
+	}
+	for i, n := range got {
+		require.Equal(t, i, n, "in order across restarts")
+	}
+	require.Len(t, got, 150)
 }
