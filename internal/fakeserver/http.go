@@ -266,6 +266,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		rc.body = b
 	}
 	out, err := rt.h(rc)
+	if serr := s.sync(); serr != nil {
+		// the change is not durable: nothing is acknowledged
+		s.log.Error("reply withheld: the store failed", "path", r.URL.Path, "err", serr)
+		out, err = nil, newErr(http.StatusInternalServerError, "ERR_MISSION_FAILED", "The change could not be stored.")
+	}
 	rc.rate.set(w)
 	if err != nil {
 		var ae *apiError

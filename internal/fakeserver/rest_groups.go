@@ -241,6 +241,7 @@ func (s *Server) hUpdateGroup(rc *reqCtx) ([]byte, error) {
 	}
 	upd.updatedAt, upd.updatedBy = s.now(), rc.uid
 	*g = upd
+	s.st.touch(kGroup, guid, "")
 	return dataReply(s.renderGroup(g, rc.uid)), nil
 }
 
@@ -256,8 +257,12 @@ func (s *Server) hDeleteGroup(rc *reqCtx) ([]byte, error) {
 		return nil, e
 	}
 	delete(s.st.groups, g.guid)
-	for _, convs := range s.st.uconv {
-		delete(convs, groupConvID(g.guid))
+	s.st.touch(kGroup, g.guid, "")
+	for uid, convs := range s.st.uconv {
+		if _, ok := convs[groupConvID(g.guid)]; ok {
+			delete(convs, groupConvID(g.guid))
+			s.st.touch(kConv, uid, groupConvID(g.guid))
+		}
 	}
 	return dataReply(successJSON{Success: true, Message: "The group " + guid + " has been deleted."}), nil
 }
@@ -316,6 +321,7 @@ func (s *Server) hLeaveGroup(rc *reqCtx) ([]byte, error) {
 		return nil, newErr(403, "ERR_GROUP_NO_CLEARANCE", "The owner %s cannot leave the group %s before transferring the ownership.", rc.uid, guid)
 	}
 	delete(g.members, rc.uid)
+	s.st.touch(kGroup, guid, "")
 	act := s.groupActionLocked(g, rc.uid, "left", "", "", "")
 	s.pushMessageLocked(act, rc.session, memberUIDs(g, rc.uid))
 	return dataReply(successJSON{Success: true, Message: rc.uid + " left the group " + guid + "."}), nil
@@ -356,6 +362,7 @@ func (s *Server) targetAction(rc *reqCtx, action string, apply func(g *groupRec,
 	if e := apply(g, me, target); e != nil {
 		return nil, e
 	}
+	s.st.touch(kGroup, guid, "")
 	act := s.groupActionLocked(g, rc.uid, action, target, "", "")
 	s.pushMessageLocked(act, rc.session, memberUIDs(g, target))
 	return dataReply(successJSON{Success: true, Message: target + " " + action + " from " + guid + "."}), nil

@@ -33,6 +33,7 @@ func (s *Server) hChangeScope(rc *reqCtx) ([]byte, error) {
 	}
 	old := tm.scope
 	tm.scope = scope
+	s.st.touch(kGroup, guid, "")
 	act := s.groupActionLocked(g, rc.uid, "scopeChanged", target, old, scope)
 	s.pushMessageLocked(act, rc.session, memberUIDs(g))
 	return dataReply(successJSON{Success: true, Message: target + " is now " + scope + "."}), nil
@@ -245,6 +246,7 @@ func (s *Server) hTransferOwnership(rc *reqCtx) ([]byte, error) {
 	}
 	g.owner = target
 	g.updatedAt, g.updatedBy = s.now(), rc.uid
+	s.st.touch(kGroup, guid, "")
 	if tm.scope != ScopeAdmin {
 		old := tm.scope
 		tm.scope = ScopeAdmin

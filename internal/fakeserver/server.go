@@ -2,7 +2,6 @@ package fakeserver
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -59,6 +58,9 @@ type Server struct {
 	changed  chan struct{} // closed and replaced whenever sockets change
 	hooks    hookState
 	limits   rateState
+
+	// store is the durable store; nil without Config.DataDir.
+	store *store
 }
 
 // New starts a server listening on cfg.Addr (HTTPS and WSS on one port, or
@@ -70,14 +72,13 @@ func New(cfg Config) (*Server, error) {
 	s.gateCond = sync.NewCond(&s.gateMu)
 	s.routeTable = s.routes()
 	s.hooks.init()
-	s.jwtKey = make([]byte, 32)
-	if _, err := rand.Read(s.jwtKey); err != nil {
-		return nil, fmt.Errorf("fakeserver: jwt key: %w", err)
+	if err := s.initState(); err != nil {
+		return nil, err
 	}
-	s.st = s.newSeededState(newIDBase(0))
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		_ = s.closeStore()
 		return nil, fmt.Errorf("fakeserver: listen: %w", err)
 	}
 	s.addr = ln.Addr().String()
@@ -86,6 +87,7 @@ func New(cfg Config) (*Server, error) {
 		cert, pemBytes, err := newCertificate(host, time.Now()) // real time: clients check it
 		if err != nil {
 			_ = ln.Close()
+			_ = s.closeStore()
 			return nil, fmt.Errorf("fakeserver: %w", err)
 		}
 		s.certPEM = pemBytes
@@ -265,6 +267,9 @@ func (s *Server) Close() error {
 	s.dropAllSockets()
 	s.wg.Wait()
 	s.waitHTTPConns(5 * time.Second)
+	if serr := s.closeStore(); err == nil {
+		err = serr
+	}
 	return err
 }
 
