@@ -2,7 +2,9 @@ package fakeserver
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"fmt"
+	"time"
 )
 
 // initState sets up the state at New: from Config.Snapshot, else from the
@@ -104,4 +106,27 @@ func (s *Server) syncInto(err *error) {
 	if e := s.sync(); e != nil && *err == nil {
 		*err = e
 	}
+}
+
+// certificate returns the TLS certificate for host: with a store, the one
+// kept in it while it still serves (so that a CA file clients trust stays
+// good across restarts), else a new one, kept for the next start.
+func (s *Server) certificate(host string) (tls.Certificate, []byte, error) {
+	now := time.Now() // real time: clients check it
+	if s.store != nil {
+		certPEM, keyPEM := s.store.getMeta(metaTLSCert), s.store.getMeta(metaTLSKey)
+		if cert, ok := reusableCertificate(certPEM, keyPEM, host, now); ok {
+			return cert, certPEM, nil
+		}
+	}
+	cert, certPEM, keyPEM, err := newCertificate(host, now)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	if s.store != nil {
+		if err := s.store.putMeta(map[string][]byte{string(metaTLSCert): certPEM, string(metaTLSKey): keyPEM}); err != nil {
+			return tls.Certificate{}, nil, err
+		}
+	}
+	return cert, certPEM, nil
 }

@@ -84,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 	s.addr = ln.Addr().String()
 	if !cfg.Plain {
 		host, _, _ := net.SplitHostPort(cfg.Addr)
-		cert, pemBytes, err := newCertificate(host, time.Now()) // real time: clients check it
+		cert, pemBytes, err := s.certificate(host)
 		if err != nil {
 			_ = ln.Close()
 			_ = s.closeStore()
@@ -271,6 +271,37 @@ func (s *Server) Close() error {
 		err = serr
 	}
 	return err
+}
+
+// CloseGoingAway is the close code Shutdown sends every websocket.
+const CloseGoingAway = 1001
+
+// Shutdown stops the server gracefully: what is pending is written to the
+// store, every websocket gets a close frame 1001 "Server shutting down"
+// after the frames queued for it, and Shutdown waits (until ctx ends) for
+// the sockets to close before closing as Close does. Requests still running
+// when it closes may end without a reply.
+func (s *Server) Shutdown(ctx context.Context) error {
+	_ = s.sync()
+	s.mu.Lock()
+	for c := range s.allConns {
+		c.closeWith(CloseGoingAway, "Server shutting down")
+	}
+	s.mu.Unlock()
+	for {
+		s.mu.Lock()
+		n, ch := len(s.allConns), s.changed
+		s.mu.Unlock()
+		if n == 0 {
+			break
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return s.Close()
+		}
+	}
+	return s.Close()
 }
 
 // Restart simulates a server restart on the same port: the listener, every

@@ -54,6 +54,8 @@ var (
 	metaFormat   = []byte("format")
 	metaJWTKey   = []byte("jwtKey")
 	metaCounters = []byte("counters")
+	metaTLSCert  = []byte("tlsCert")
+	metaTLSKey   = []byte("tlsKey")
 )
 
 type store struct {
@@ -245,6 +247,35 @@ func appendRecord[T any](list *[]T, v []byte) error {
 		return err
 	}
 	*list = append(*list, rec)
+	return nil
+}
+
+// getMeta reads a key of the meta bucket (nil when absent).
+func (d *store) getMeta(key []byte) []byte {
+	var out []byte
+	_ = d.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketNames[kCounters]); b != nil {
+			out = append([]byte(nil), b.Get(key)...)
+		}
+		return nil
+	})
+	return out
+}
+
+// putMeta writes keys of the meta bucket at once (before serving).
+func (d *store) putMeta(kv map[string][]byte) error {
+	err := d.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketNames[kCounters])
+		for k, v := range kv {
+			if err := b.Put([]byte(k), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("fakeserver: write the store in %s: %w", d.dir, err)
+	}
 	return nil
 }
 

@@ -53,6 +53,7 @@ type wsConn struct {
 	doneOnce   sync.Once
 	halfOpen   atomic.Bool
 	closing    atomic.Bool
+	closeCode  atomic.Int32 // the first close code sent or received, for the log
 	cork       *corkConn   // nil when the socket is not a corkConn
 	authTimer  *time.Timer // nil when Config.AuthTimeout is off
 
@@ -101,7 +102,7 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	s.notifyLocked()
 	s.mu.Unlock()
-	s.log.Debug("ws open", "conn", c.id, "remote", c.remote)
+	s.log.Info("ws open", "conn", c.id, "remote", c.remote)
 	s.wg.Add(2)
 	go c.readLoop()
 	go c.writeLoop()
@@ -169,6 +170,7 @@ func (c *wsConn) readLoop() {
 		if c.halfOpen.Load() {
 			return nil
 		}
+		c.closeCode.CompareAndSwap(0, int32(code))
 		msg := []byte{}
 		if code != websocket.CloseNoStatusReceived {
 			msg = websocket.FormatCloseMessage(code, "")
@@ -264,6 +266,7 @@ func (c *wsConn) writeBatch(tick <-chan time.Time) bool {
 		}
 		if f.close != nil {
 			c.closing.Store(true)
+			c.closeCode.CompareAndSwap(0, int32(f.close.code))
 			_ = c.ws.SetWriteDeadline(time.Now().Add(time.Second))
 			_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.close.code, f.close.reason))
 			// wait for the client's close reply, but not for long
@@ -364,7 +367,11 @@ func (c *wsConn) cleanup() {
 	}
 	s.notifyLocked()
 	s.mu.Unlock()
-	s.log.Debug("ws closed", "conn", c.id, "uid", c.uid)
+	code := c.closeCode.Load()
+	if code == 0 {
+		code = websocket.CloseAbnormalClosure // the connection ended without a close frame
+	}
+	s.log.Info("ws close", "conn", c.id, "uid", c.uid, "code", code)
 	close(c.finished)
 }
 

@@ -108,7 +108,7 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 		reason = "The socket is already authenticated as " + c.uid + "."
 	}
 	if reason != "" {
-		s.log.Debug("ws auth refused", "conn", c.id, "reason", reason)
+		s.log.Info("ws auth refused", "conn", c.id, "reason", reason)
 		c.send(marshal(pushEnvelope{AppID: string(f.AppID), Type: "auth", Sender: sender, DeviceID: session,
 			Body: marshal(authReplyBody{Code: "401", Status: "UNAUTHORIZED", Message: reason})}))
 		c.closeWith(CloseUnauthorized, "Unauthorized")
@@ -148,6 +148,7 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 	}
 	s.conns[uid][c] = struct{}{}
 	c.send(reply)
+	s.log.Info("ws auth", "conn", c.id, "uid", uid)
 	if first {
 		s.broadcastPresenceLocked(uid, "online", session)
 	}
