@@ -54,8 +54,8 @@ type wsConn struct {
 	halfOpen   atomic.Bool
 	closing    atomic.Bool
 	closeCode  atomic.Int32 // the first close code sent or received, for the log
-	cork       *corkConn   // nil when the socket is not a corkConn
-	authTimer  *time.Timer // nil when Config.AuthTimeout is off
+	cork       *corkConn    // nil when the socket is not a corkConn
+	authTimer  *time.Timer  // nil when Config.AuthTimeout is off
 
 	// guarded by Server.mu
 	authed   bool
