@@ -16,6 +16,9 @@
 // users superhero1 … superhero5 (Iron Man, Captain America, Spiderman,
 // Wolverine, Cyclops) and the public group supergroup holding them.
 //
+// Config.Snapshot starts it from a snapshot (a fixture taken with Export),
+// and Config.DataDir keeps its state in a durable store on disk.
+//
 // Its certificate is generated at start; clients made with NewClient (or
 // configured with ClientOptions) trust that certificate only: TLS
 // verification stays on.
@@ -254,3 +257,15 @@ func (s *Server) RevokeToken(token string) bool { return s.fs.RevokeToken(token)
 // Restart drops every socket and serves again on the same port with the same
 // state, as a server deploy would.
 func (s *Server) Restart() error { return s.fs.Restart() }
+
+// Export takes a snapshot of the whole state: a versioned JSON document in a
+// stable order (docs/emulator.md, "Snapshots"), to commit as a fixture and
+// diff. Start a server from one with Config.Snapshot:
+//
+//	srv := cometchattest.NewServer(t, cometchattest.Config{Snapshot: fixture})
+func (s *Server) Export() []byte { return s.fs.Export() }
+
+// Import replaces the whole state with a snapshot and drops every socket. A
+// refused snapshot (wrong version, dangling or duplicate references) leaves
+// the state untouched; the error names the first problem.
+func (s *Server) Import(snapshot []byte) error { return s.fs.Import(snapshot) }

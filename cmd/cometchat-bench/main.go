@@ -79,9 +79,9 @@ type params struct {
 func parse(args []string, out io.Writer) (params, error) {
 	fs := flag.NewFlagSet("cometchat-bench", flag.ContinueOnError)
 	fs.SetOutput(out)
-	scenario := fs.String("scenario", "all", "idle, receive, latency, fanout, storm, or all (comma-separated list allowed)")
+	scenario := fs.String("scenario", "all", "idle, receive, latency, fanout, storm, durable, or all (comma-separated list allowed)")
 	n := fs.Int("n", 0, "clients for idle and storm (default: idle 1000 and 10000, storm 1000; quick: 200)")
-	dur := fs.Duration("duration", 0, "how long each receive round pushes (default 3s; quick 1s)")
+	dur := fs.Duration("duration", 0, "how long each receive round pushes and each durable round sends (default 3s; quick 1s)")
 	members := fs.Int("members", 0, "online group members for fanout (default 1000; quick 100)")
 	msgs := fs.Int("msgs", 0, "messages for latency (default 5000; quick 500); fanout sends msgs/100 (at least 5)")
 	quick := fs.Bool("quick", false, "smaller sizes: the whole run takes well under a minute")
@@ -110,7 +110,7 @@ func parse(args []string, out io.Writer) (params, error) {
 		p.latMsgs = *msgs
 	}
 	p.fanMsgs = max(5, p.latMsgs/100)
-	all := []string{"idle", "receive", "latency", "fanout", "storm"}
+	all := []string{"idle", "receive", "latency", "fanout", "storm", "durable"}
 	for _, s := range strings.Split(*scenario, ",") {
 		s = strings.TrimSpace(s)
 		switch {
@@ -209,6 +209,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			err = fanout(ctx, r, p)
 		case "storm":
 			err = storm(ctx, r, p)
+		case "durable":
+			err = durable(ctx, r, p)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", s, err)

@@ -36,6 +36,7 @@ func TestScenarios(t *testing.T) {
 		`(?m)^BENCH latency p50_us=\d+ p99_us=\d+ p999_us=\d+ floor_p50_us=\d+ floor_p99_us=\d+ ratio_p50=\S+ n=50`,
 		`(?m)^BENCH fanout members=10 p50_ms=\S+ p99_ms=\S+`,
 		`(?m)^BENCH storm clients=20 reconnect_s=\S+ lost=0 dup=0`,
+		`(?m)^BENCH durable store=durable senders=50 sends_per_s=\d+ p50_us=\d+ p99_us=\d+`,
 	} {
 		if !regexp.MustCompile(want).MatchString(text) {
 			t.Errorf("no line matching %s in:\n%s", want, text)

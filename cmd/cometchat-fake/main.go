@@ -1,14 +1,18 @@
-// Command cometchat-fake runs the in-memory fake CometChat v3.0 server of
-// internal/fakeserver: HTTPS REST and WSS on one port (HTTP and WS with
-// -plain), seeded with the sample users superhero1..5 and the group
-// supergroup.
+// Command cometchat-fake runs the fake CometChat v3.0 server of
+// internal/fakeserver, a local CometChat emulator: HTTPS REST and WSS on one
+// port (HTTP and WS with -plain), seeded with the sample users superhero1..5
+// and the group supergroup. The state lives in memory, or with -data DIR in
+// a durable store in DIR. docs/emulator.md describes it for any client.
 //
 //	go run ./cmd/cometchat-fake -addr 127.0.0.1:0 -ca-out ca.pem
+//	go run ./cmd/cometchat-fake -addr 127.0.0.1:8443 -ca-out ca.pem -data ./chat-data
 //
 // When it accepts connections it prints one line on stdout containing
-// "listening on HOST:PORT" (after writing -ca-out), and it stops cleanly on
-// SIGINT or SIGTERM. Test hooks are served under /_fake/ on the same port
-// (loopback only, apiKey header with the auth key or the REST API key).
+// "listening on HOST:PORT" (after writing -ca-out), then a banner with the
+// URLs, keys and files a client needs; it stops cleanly on SIGINT or SIGTERM
+// (sockets closed with 1001, the store flushed). Test hooks are served under
+// /_fake/ on the same port (loopback only, apiKey header with the auth key or
+// the REST API key). The exit codes are listed at exitCode.
 package main
 
 import (
@@ -23,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
@@ -33,10 +38,36 @@ func main() {
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "cometchat-fake:", err)
+			fmt.Fprintln(os.Stderr, "cometchat-fake:", strings.TrimPrefix(err.Error(), "fakeserver: "))
 		}
-		os.Exit(2)
+		os.Exit(exitCode(err))
 	}
+}
+
+// Exit codes (docs/emulator.md lists them).
+const (
+	exitFailed     = 1 // a store write failed while serving, or -export-on-exit could not be written
+	exitUsage      = 2 // bad flags or arguments, the address cannot be bound, a refused -import snapshot
+	exitStoreInUse = 3 // -data DIR is in use by another cometchat-fake
+	exitCorrupt    = 4 // the store in -data DIR cannot be read; it is left as it is
+	exitNewer      = 5 // the store in -data DIR was written by a newer format version
+)
+
+// errRuntime marks a failure after the server started.
+var errRuntime = errors.New("runtime failure")
+
+func exitCode(err error) int {
+	switch {
+	case errors.Is(err, fakeserver.ErrStoreInUse):
+		return exitStoreInUse
+	case errors.Is(err, fakeserver.ErrStoreVersion):
+		return exitNewer
+	case errors.Is(err, fakeserver.ErrStoreCorrupt):
+		return exitCorrupt
+	case errors.Is(err, errRuntime):
+		return exitFailed
+	}
+	return exitUsage
 }
 
 // byteSize is a flag value in bytes that accepts K/M/G suffixes (KiB based).
@@ -151,7 +182,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	readHeaderTimeout := fs.Duration("read-header-timeout", fakeserver.DefaultReadHeaderTimeout, "time to send a request's headers")
 	idleTimeout := fs.Duration("idle-timeout", fakeserver.DefaultIdleTimeout, "close keep-alive HTTP connections idle this long")
 	requestTimeout := fs.Duration("request-timeout", fakeserver.DefaultRequestTimeout, "time to read a whole request and write its reply (not websockets)")
-	verbose := fs.Bool("v", false, "debug logs on stderr")
+	verbose := fs.Bool("v", false, "log one line per request and socket event (and debug logs) on stderr; never a secret")
+	dataDir := fs.String("data", "", "keep the whole state in a durable store in this directory (created if missing)")
+	importFile := fs.String("import", "", "start from this snapshot file (JSON, as GET /_fake/export writes it); with -data it replaces the stored state")
+	exportFile := fs.String("export-on-exit", "", "write a snapshot of the state to this file when stopping (SIGINT, SIGTERM)")
 	var extensions extensionFlags
 	fs.Var(&extensions, "extension", "an extension the settings list as enabled, ID or ID=Name (repeatable)")
 	features := featureFlags{}
@@ -167,8 +201,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var snapshot []byte
+	if *importFile != "" {
+		b, err := os.ReadFile(*importFile)
+		if err != nil {
+			return fmt.Errorf("-import: %w", err)
+		}
+		snapshot = b
+	}
 
 	srv, err := fakeserver.New(fakeserver.Config{
+		DataDir: *dataDir, Snapshot: snapshot,
 		Addr: *addr, AppID: *appID, AuthKey: *authKey, APIKey: *apiKey, Region: *region, Plain: *plain,
 		MaxUploadBytes: int64(maxUpload), MaxMediaBytes: int64(maxMedia), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
 		AutoCreateUsers: *autoUsers, RevokeTokenOnLogout: *revoke, NoSeed: *noSeed,
@@ -194,7 +237,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := fmt.Fprintf(stdout, "cometchat-fake: listening on %s (%s, app %s)\n", srv.Addr(), scheme, srv.Config().AppID); err != nil {
 		return fmt.Errorf("print the ready line: %w", err)
 	}
-	<-ctx.Done()
-	logger.Debug("stopping")
-	return srv.Close()
+	_, _ = io.WriteString(stdout, banner(srv, bannerInfo{caFile: *caOut, dataDir: *dataDir, importFile: *importFile}))
+	var failed error
+	select {
+	case <-ctx.Done():
+	case <-srv.StoreFailed():
+		failed = fmt.Errorf("%w: %v", errRuntime, srv.StoreErr())
+	}
+	logger.Info("stopping")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if failed != nil {
+		return failed
+	}
+	if *exportFile != "" {
+		if werr := writeFileAtomic(*exportFile, srv.Export()); werr != nil {
+			return fmt.Errorf("%w: -export-on-exit: %v", errRuntime, werr)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %v", errRuntime, err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file renamed into
+// place, so that a reader never sees half a snapshot.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

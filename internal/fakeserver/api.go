@@ -88,7 +88,8 @@ func (s *Server) userSnapshotLocked(u *userRec) User {
 
 // CreateUser adds a user (the uid is lower-cased); it fails when the uid is
 // invalid or taken.
-func (s *Server) CreateUser(u User) error {
+func (s *Server) CreateUser(u User) (err error) {
+	defer s.syncInto(&err)
 	uid := normID(u.UID)
 	if !validID(uid) {
 		return badRequest("uid", "The uid must be 1 to 100 letters, digits, _ or -.")
@@ -107,6 +108,7 @@ func (s *Server) CreateUser(u User) error {
 		rec.role = "default"
 	}
 	s.st.users[uid] = rec
+	s.st.touch(kUser, uid, "")
 	return nil
 }
 
@@ -136,7 +138,8 @@ func (s *Server) User(uid string) (User, bool) {
 }
 
 // AuthToken mints an auth token for uid, as POST users/{uid}/auth_tokens does.
-func (s *Server) AuthToken(uid string) (string, error) {
+func (s *Server) AuthToken(uid string) (_ string, err error) {
+	defer s.syncInto(&err)
 	uid = normID(uid)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -149,7 +152,8 @@ func (s *Server) AuthToken(uid string) (string, error) {
 }
 
 // CreateGroup adds a group owned by g.Owner, who becomes its admin.
-func (s *Server) CreateGroup(g Group) error {
+func (s *Server) CreateGroup(g Group) (err error) {
+	defer s.syncInto(&err)
 	guid := normID(g.GUID)
 	if !validID(guid) {
 		return badRequest("guid", "The guid must be 1 to 100 letters, digits, _ or -.")
@@ -184,7 +188,8 @@ func (s *Server) CreateGroup(g Group) error {
 
 // AddMember makes uid a member of guid with scope (participant when empty),
 // without an action message.
-func (s *Server) AddMember(guid, uid, scope string) error {
+func (s *Server) AddMember(guid, uid, scope string) (err error) {
+	defer s.syncInto(&err)
 	guid, uid = normID(guid), normID(uid)
 	if scope == "" {
 		scope = ScopeParticipant
@@ -201,6 +206,7 @@ func (s *Server) AddMember(guid, uid, scope string) error {
 	if s.st.user(uid) == nil {
 		return errUIDNotFound(uid)
 	}
+	s.st.touch(kGroup, guid, "")
 	if m := g.members[uid]; m != nil {
 		m.scope = scope
 		return nil
@@ -212,7 +218,8 @@ func (s *Server) AddMember(guid, uid, scope string) error {
 
 // BanMember bans uid from guid (removing the membership, remembering its
 // scope for the unban rights), without an action message.
-func (s *Server) BanMember(guid, uid string) error {
+func (s *Server) BanMember(guid, uid string) (err error) {
+	defer s.syncInto(&err)
 	guid, uid = normID(guid), normID(uid)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -261,7 +268,8 @@ func (s *Server) Members(guid string) []Member {
 
 // Block makes blocker block blocked, as POST blockedusers does (blocking
 // again keeps the original block time).
-func (s *Server) Block(blocker, blocked string) error {
+func (s *Server) Block(blocker, blocked string) (err error) {
+	defer s.syncInto(&err)
 	blocker, blocked = normID(blocker), normID(blocked)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -279,7 +287,8 @@ func (s *Server) Block(blocker, blocked string) error {
 
 // AddFriends makes uid and each of friends friends of each other (for the
 // FRIENDS presence subscription and friendsOnly user lists).
-func (s *Server) AddFriends(uid string, friends ...string) error {
+func (s *Server) AddFriends(uid string, friends ...string) (err error) {
+	defer s.syncInto(&err)
 	uid = normID(uid)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -300,7 +309,8 @@ func (s *Server) AddFriends(uid string, friends ...string) error {
 // SendText stores a text message from sender and pushes it like POST
 // messages does, with no originating session (so every socket of the sender
 // gets it too). receiverType is "user" or "group".
-func (s *Server) SendText(sender, receiverType, receiver, text string) (Message, error) {
+func (s *Server) SendText(sender, receiverType, receiver, text string) (_ Message, err error) {
+	defer s.syncInto(&err)
 	req := sendMessageReq{Receiver: flexString(receiver), ReceiverType: flexString(receiverType), Category: catMessage,
 		Type: "text", Data: marshal(map[string]string{"text": text})}
 	in, e := validateMessage(req, 0)
@@ -399,8 +409,9 @@ func (s *Server) WaitForSockets(ctx context.Context, uid string, n int) error {
 func (s *Server) Reset() {
 	s.dropAllSockets()
 	s.mu.Lock()
-	s.st = s.newSeededState(newIDBase(s.st.lastID()))
+	s.replaceStateLocked(s.newSeededState(newIDBase(s.st.lastID())))
 	s.mu.Unlock()
+	_ = s.sync()
 }
 
 // LastMessageID returns the id of the newest message; with no message yet,

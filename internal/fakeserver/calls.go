@@ -70,6 +70,7 @@ func (s *Server) hInitiateCall(rc *reqCtx) ([]byte, error) {
 		initiator: rc.uid, receiver: receiver, status: callInitiated, initiatedAt: now,
 		metadata: metadataValue(req.Metadata), joined: map[string]bool{}, convID: convID}
 	s.st.calls[c.sessionID] = c
+	s.st.touch(kCall, c.sessionID, "")
 	m := s.callMessageLocked(c, rc.uid, callInitiated)
 	s.pushMessageLocked(m, rc.session, s.callAudienceLocked(c))
 	return dataReply(s.renderMessage(m, rc.uid)), nil
@@ -130,6 +131,7 @@ func (s *Server) hUpdateCall(rc *reqCtx) ([]byte, error) {
 	if !c.active() {
 		return nil, newErr(409, "ERR_CALL_TERMINATED", "The call %s is already over (%s).", sid, c.status)
 	}
+	s.st.touch(kCall, c.sessionID, "")
 	var m *msgRec
 	if c.receiverType == "group" {
 		m, e = s.updateGroupCallLocked(c, rc, status, req)
@@ -301,5 +303,6 @@ func (s *Server) hUpdateCallType(rc *reqCtx) ([]byte, error) {
 		return nil, e
 	}
 	c.typ = typ
+	s.st.touch(kCall, c.sessionID, "")
 	return dataReply(successJSON{Success: true, Message: "The call type is now " + typ + "."}), nil
 }

@@ -17,14 +17,14 @@ import (
 // newCertificate makes a self-signed certificate that is its own CA (so that
 // clients can trust it directly) for 127.0.0.1, ::1, localhost and, when
 // host is another name or address, that too.
-func newCertificate(host string, now time.Time) (tls.Certificate, []byte, error) {
+func newCertificate(host string, now time.Time) (cert tls.Certificate, certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("generate key: %w", err)
+		return tls.Certificate{}, nil, nil, fmt.Errorf("generate key: %w", err)
 	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
 	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("serial: %w", err)
+		return tls.Certificate{}, nil, nil, fmt.Errorf("serial: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
@@ -49,17 +49,37 @@ func newCertificate(host string, now time.Time) (tls.Certificate, []byte, error)
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("create certificate: %w", err)
+		return tls.Certificate{}, nil, nil, fmt.Errorf("create certificate: %w", err)
 	}
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("marshal key: %w", err)
+		return tls.Certificate{}, nil, nil, fmt.Errorf("marshal key: %w", err)
 	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	cert, err = tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, nil, nil, fmt.Errorf("key pair: %w", err)
+	}
+	return cert, certPEM, keyPEM, nil
+}
+
+// reusableCertificate returns the certificate certPEM/keyPEM when it still
+// serves host for at least a week from now.
+func reusableCertificate(certPEM, keyPEM []byte, host string, now time.Time) (tls.Certificate, bool) {
+	if len(certPEM) == 0 || len(keyPEM) == 0 {
+		return tls.Certificate{}, false
+	}
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("key pair: %w", err)
+		return tls.Certificate{}, false
 	}
-	return cert, certPEM, nil
+	leaf, err := x509.ParseCertificate(cert.Certificate[0])
+	if err != nil || now.Add(7*24*time.Hour).After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
+		return tls.Certificate{}, false
+	}
+	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) && leaf.VerifyHostname(host) != nil {
+		return tls.Certificate{}, false
+	}
+	return cert, true
 }

@@ -1,7 +1,6 @@
 package fakeserver
 
 import (
-	"io"
 	"log/slog"
 	"time"
 )
@@ -86,6 +85,20 @@ type Config struct {
 	// that falls further behind is closed with CloseTooSlow. Default 8 MiB;
 	// it is raised to at least one frame (1 MiB).
 	MaxSocketQueueBytes int
+
+	// DataDir keeps the whole state in a durable store (the file StoreFile
+	// in that directory, created when missing): a change is in the store
+	// before the reply or the pushed frame that acknowledges it, and a
+	// server started on the same directory goes on from there. Empty (the
+	// default): the state lives in memory only. New fails with
+	// ErrStoreInUse, ErrStoreCorrupt or ErrStoreVersion when the store
+	// cannot be used, and never writes over a store it cannot read.
+	DataDir string
+	// Snapshot, when set, is a snapshot document (as Export writes it) the
+	// server starts from instead of the seeded state; with DataDir it
+	// replaces what the store held. New fails with ErrBadSnapshot when it is
+	// refused.
+	Snapshot []byte
 }
 
 // Extension is an extension listed as enabled in the app's settings.
@@ -162,7 +175,7 @@ func (c Config) withDefaults() Config {
 	}
 	c.MaxMediaBytes = max(c.MaxMediaBytes, c.MaxUploadBytes)
 	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.Logger = slog.New(slog.DiscardHandler) // enabled at no level: no log is even built
 	}
 	if c.Now == nil {
 		c.Now = time.Now

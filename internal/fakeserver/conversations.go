@@ -247,7 +247,7 @@ func (s *Server) changeBlocks(rc *reqCtx, block bool) ([]byte, error) {
 			s.st.block(rc.uid, uid, s.now())
 			res[uid] = uidResult{Success: true, Message: "The user " + uid + " has been blocked successfully."}
 		default:
-			delete(s.st.blocks[rc.uid], uid)
+			s.st.unblock(rc.uid, uid)
 			res[uid] = uidResult{Success: true, Message: "The user " + uid + " has been unblocked successfully."}
 		}
 	}

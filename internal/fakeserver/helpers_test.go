@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,6 +48,10 @@ func newHarness(t *testing.T, cfg fakeserver.Config) *harness {
 	if cfg.APIKey == "" {
 		cfg.APIKey = testAPIKey
 	}
+	durable := os.Getenv("FAKESERVER_DURABLE") != "" && cfg.DataDir == ""
+	if durable {
+		cfg.DataDir = t.TempDir()
+	}
 	srv, err := fakeserver.New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -58,8 +63,48 @@ func newHarness(t *testing.T, cfg fakeserver.Config) *harness {
 		if err := srv.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
+		if durable {
+			checkStoreMatches(t, srv, cfg.DataDir)
+		}
 	})
 	return h
+}
+
+// checkStoreMatches is the durable mode of every harness test
+// (FAKESERVER_DURABLE=1, as .ci/run sets for one run): after the test, the
+// state a new server loads from the store must be the state the server had
+// in memory, record for record. A mutation that forgot to mark what it
+// changed shows up here.
+func checkStoreMatches(t *testing.T, srv *fakeserver.Server, dir string) {
+	t.Helper()
+	want := srv.Export()
+	again, err := fakeserver.New(fakeserver.Config{DataDir: dir, Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Errorf("reopen the store: %v", err)
+		return
+	}
+	got := again.Export()
+	if err := again.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+		for i := 0; i < len(wl) || i < len(gl); i++ {
+			var w, g string
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if w != g {
+				lo := max(0, i-8)
+				t.Errorf("the store differs from memory at line %d:\nmemory: %s\nstore:  %s\ncontext (memory):\n%s",
+					i+1, w, g, strings.Join(wl[lo:min(len(wl), i+3)], "\n"))
+				return
+			}
+		}
+	}
 }
 
 // errBody is CometChat's error object.

@@ -335,6 +335,7 @@ func (s *Server) FailAuth(uid string, n int) {
 // authenticate a socket, and the sockets authenticated with them are closed
 // (4001 "Auth token revoked"). It reports whether the token existed.
 func (s *Server) RevokeToken(token string) bool {
+	defer func() { _ = s.sync() }()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.revokeTokenLocked(token)
@@ -343,6 +344,7 @@ func (s *Server) RevokeToken(token string) bool {
 // RevokeTokens revokes every auth token of uid, as RevokeToken does, and
 // returns how many.
 func (s *Server) RevokeTokens(uid string) int {
+	defer func() { _ = s.sync() }()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	uid = normID(uid)
@@ -367,7 +369,7 @@ func (s *Server) revokeTokenLocked(tok string) bool {
 	for c := range s.conns[uid] {
 		if c.tid == tid {
 			s.log.Info("ws closed: auth token revoked", "conn", c.id, "uid", uid)
-			c.closeWith(CloseTokenRevoked, "Auth token revoked")
+			s.closeLocked(c, CloseTokenRevoked, "Auth token revoked")
 		}
 	}
 	return true
@@ -429,6 +431,10 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 	q := parseQuery(r.URL.RawQuery)
 	uid := q.get("uid")
 	reply := func(b []byte) {
+		if err := s.sync(); err != nil {
+			writeError(w, newErr(http.StatusInternalServerError, "ERR_MISSION_FAILED", "The change could not be stored."))
+			return
+		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		_, _ = w.Write(b)
 	}
@@ -520,6 +526,10 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request) {
 		reply(marshal(affectedJSON{s.PushFrame(uid, raw)}))
 	case "GET /_fake/state":
 		reply(marshal(s.Stats()))
+	case "GET /_fake/export":
+		s.hookExport(w)
+	case "POST /_fake/import":
+		s.hookImport(w, r)
 	default:
 		writeError(w, errAPINotFound(r.Method, r.URL.Path))
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -177,6 +178,11 @@ func apiSegments(path string) []string {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.logsRequests() {
+		lw := &loggedWriter{ResponseWriter: w}
+		defer s.logRequest(r, lw, time.Now())
+		w = lw
+	}
 	if !s.enter() {
 		writeError(w, newErr(http.StatusServiceUnavailable, "ERR_MISSION_FAILED", "The server is shutting down."))
 		return
@@ -244,6 +250,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	noteUID(w, rc.uid)
 	ri, limited := s.countRequest(kind)
 	rc.rate = &ri
 	if limited != nil {
@@ -266,6 +273,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		rc.body = b
 	}
 	out, err := rt.h(rc)
+	if serr := s.sync(); serr != nil {
+		// the change is not durable: nothing is acknowledged
+		s.log.Error("reply withheld: the store failed", "path", r.URL.Path, "err", serr)
+		out, err = nil, newErr(http.StatusInternalServerError, "ERR_MISSION_FAILED", "The change could not be stored.")
+	}
 	rc.rate.set(w)
 	if err != nil {
 		var ae *apiError

@@ -168,6 +168,7 @@ func (s *Server) storeUploadsLocked(m *msgRec, files []upload, r *http.Request) 
 			name = fmt.Sprintf("%d-%s", i+1, name)
 		}
 		s.st.media[m.idString()+"/"+name] = mediaFile{mimeType: f.mimeType, data: f.data}
+		s.st.touch(kMedia, m.idString()+"/"+name, "")
 		u := scheme + "://" + hostport + "/media/" + url.PathEscape(s.cfg.AppID) + "/" + m.idString() + "/" + url.PathEscape(name)
 		atts = append(atts, attachmentJSON{Name: name, Extension: strings.ToLower(strings.TrimPrefix(path.Ext(name), ".")),
 			Size: int64(len(f.data)), MimeType: f.mimeType, URL: u})

@@ -14,7 +14,7 @@ func (s *Server) sendToUserLocked(uid, origin string, frame []byte) int {
 		if origin != "" && c.session == origin {
 			continue
 		}
-		if c.send(frame) {
+		if s.sendLocked(c, frame) {
 			n++
 		}
 	}
@@ -121,6 +121,7 @@ func (s *Server) broadcastPresenceLocked(uid, action, origin string) {
 	}
 	now := s.now()
 	u.lastActiveAt = now
+	s.st.touch(kUser, uid, "")
 	frame := marshal(pushEnvelope{AppID: s.cfg.AppID, DeviceID: origin, Type: "presence", Sender: uid,
 		Body: marshal(presenceBody{Action: action, Timestamp: now, User: s.renderUser(u, "")})})
 	for other, set := range s.conns {
@@ -129,7 +130,7 @@ func (s *Server) broadcastPresenceLocked(uid, action, origin string) {
 		}
 		for c := range set {
 			if s.wantsPresenceLocked(c, u) {
-				c.send(frame)
+				s.sendLocked(c, frame)
 			}
 		}
 	}
@@ -191,6 +192,7 @@ func (s *Server) applyReceiptLocked(reader string, m *msgRec, action string, now
 		}
 		if changed {
 			x.updatedAt = now
+			s.st.touchMsg(x)
 		}
 	}
 	if m.id > uc.deliveredUpTo {

@@ -209,6 +209,7 @@ func (s *Server) createMessageLocked(sender, origin string, in messageInput, par
 	if parent != nil {
 		m.parentID = parent.id
 		parent.replyCount++
+		s.st.touchMsg(parent)
 	}
 	s.st.addMessage(m)
 	if len(files) > 0 {
@@ -338,6 +339,7 @@ func (s *Server) hEditMessage(rc *reqCtx) ([]byte, error) {
 	}
 	now := s.now()
 	m.editedAt, m.editedBy, m.updatedAt = now, rc.uid, now
+	s.st.touchMsg(m)
 	act := s.messageActionLocked(m, rc.uid, "edited", rc.session)
 	return dataReply(s.renderMessage(act, rc.uid)), nil
 }
@@ -365,6 +367,7 @@ func (s *Server) hDeleteMessage(rc *reqCtx) ([]byte, error) {
 	}
 	now := s.now()
 	m.deletedAt, m.deletedBy, m.updatedAt = now, rc.uid, now
+	s.st.touchMsg(m)
 	act := s.messageActionLocked(m, rc.uid, "deleted", rc.session)
 	return dataReply(s.renderMessage(act, rc.uid)), nil
 }

@@ -109,6 +109,7 @@ func (s *Server) recordSessionLocked(rc *reqCtx, uid string, req userReq) {
 		rec = &sessionRec{id: rc.session}
 		s.st.sessions[rc.session] = rec
 	}
+	s.st.touch(kSession, rc.session, "")
 	rec.uid, rec.loggedOut = uid, false
 	if req.DeviceID != "" {
 		rec.deviceID = string(req.DeviceID)
@@ -146,6 +147,7 @@ func (s *Server) hCreateAuthToken(rc *reqCtx) ([]byte, error) {
 		}
 		u = &userRec{uid: uid, name: uid, role: "default", createdAt: s.now()}
 		s.st.users[uid] = u
+		s.st.touch(kUser, uid, "")
 	}
 	tok := newToken(uid)
 	s.st.addToken(tok, uid)
@@ -212,6 +214,7 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 		return nil, e
 	}
 	s.st.users[uid] = u
+	s.st.touch(kUser, uid, "")
 	j := s.renderUser(u, "")
 	if bool(req.WithAuthToken) && rc.restKey {
 		tok := newToken(uid)
@@ -237,6 +240,7 @@ func (s *Server) hUpdateUser(rc *reqCtx) ([]byte, error) {
 		return nil, e
 	}
 	u.updatedAt = s.now()
+	s.st.touch(kUser, uid, "")
 	return dataReply(s.renderUser(u, "")), nil
 }
 
@@ -251,13 +255,14 @@ func (s *Server) hDeleteUser(rc *reqCtx) ([]byte, error) {
 		return nil, errUIDNotFound(uid)
 	}
 	u.deactivatedAt = s.now()
+	s.st.touch(kUser, uid, "")
 	for tok, owner := range s.st.tokens {
 		if owner == uid {
 			s.st.removeToken(tok)
 		}
 	}
 	for c := range s.conns[uid] {
-		c.drop()
+		s.dropLocked(c)
 	}
 	s.mu.Unlock()
 	return dataReply(successJSON{Success: true, Message: "The user " + uid + " has been deleted."}), nil
@@ -320,6 +325,7 @@ func (st *state) setFriends(a, b string, on bool) {
 		} else {
 			delete(st.friends[pair[0]], pair[1])
 		}
+		st.touch(kFriend, pair[0], pair[1])
 	}
 }
 
@@ -367,6 +373,7 @@ func (s *Server) hPutMe(rc *reqCtx) ([]byte, error) {
 			return nil, e
 		}
 		u.updatedAt = s.now()
+		s.st.touch(kUser, u.uid, "")
 	}
 	s.recordSessionLocked(rc, u.uid, req)
 	return dataReply(s.meReplyLocked(rc, u)), nil
@@ -377,6 +384,7 @@ func (s *Server) hDeleteMe(rc *reqCtx) ([]byte, error) {
 	defer s.mu.Unlock()
 	if rec := s.st.sessions[rc.session]; rec != nil {
 		rec.loggedOut = true
+		s.st.touch(kSession, rc.session, "")
 	}
 	if s.cfg.RevokeTokenOnLogout && rc.token != "" {
 		s.revokeTokenLocked(rc.token)

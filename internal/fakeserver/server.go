@@ -2,7 +2,6 @@ package fakeserver
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -59,6 +58,9 @@ type Server struct {
 	changed  chan struct{} // closed and replaced whenever sockets change
 	hooks    hookState
 	limits   rateState
+
+	// store is the durable store; nil without Config.DataDir.
+	store *store
 }
 
 // New starts a server listening on cfg.Addr (HTTPS and WSS on one port, or
@@ -70,22 +72,22 @@ func New(cfg Config) (*Server, error) {
 	s.gateCond = sync.NewCond(&s.gateMu)
 	s.routeTable = s.routes()
 	s.hooks.init()
-	s.jwtKey = make([]byte, 32)
-	if _, err := rand.Read(s.jwtKey); err != nil {
-		return nil, fmt.Errorf("fakeserver: jwt key: %w", err)
+	if err := s.initState(); err != nil {
+		return nil, err
 	}
-	s.st = s.newSeededState(newIDBase(0))
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		_ = s.closeStore()
 		return nil, fmt.Errorf("fakeserver: listen: %w", err)
 	}
 	s.addr = ln.Addr().String()
 	if !cfg.Plain {
 		host, _, _ := net.SplitHostPort(cfg.Addr)
-		cert, pemBytes, err := newCertificate(host, time.Now()) // real time: clients check it
+		cert, pemBytes, err := s.certificate(host)
 		if err != nil {
 			_ = ln.Close()
+			_ = s.closeStore()
 			return nil, fmt.Errorf("fakeserver: %w", err)
 		}
 		s.certPEM = pemBytes
@@ -265,7 +267,41 @@ func (s *Server) Close() error {
 	s.dropAllSockets()
 	s.wg.Wait()
 	s.waitHTTPConns(5 * time.Second)
+	if serr := s.closeStore(); err == nil {
+		err = serr
+	}
 	return err
+}
+
+// CloseGoingAway is the close code Shutdown sends every websocket.
+const CloseGoingAway = 1001
+
+// Shutdown stops the server gracefully: what is pending is written to the
+// store, every websocket gets a close frame 1001 "Server shutting down"
+// after the frames queued for it, and Shutdown waits (until ctx ends) for
+// the sockets to close before closing as Close does. Requests still running
+// when it closes may end without a reply.
+func (s *Server) Shutdown(ctx context.Context) error {
+	_ = s.sync()
+	s.mu.Lock()
+	for c := range s.allConns {
+		c.closeWith(CloseGoingAway, "Server shutting down")
+	}
+	s.mu.Unlock()
+	for {
+		s.mu.Lock()
+		n, ch := len(s.allConns), s.changed
+		s.mu.Unlock()
+		if n == 0 {
+			break
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return s.Close()
+		}
+	}
+	return s.Close()
 }
 
 // Restart simulates a server restart on the same port: the listener, every

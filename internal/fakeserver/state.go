@@ -211,6 +211,8 @@ type state struct {
 	// Config.MaxMediaBytes.
 	mediaBytes int64
 	seq        int64 // for stable ordering of bans, blocks and joins
+	// j records the changes for the durable store; nil without one.
+	j *journal
 }
 
 type mediaFile struct {
@@ -251,6 +253,7 @@ func newState(idBase int64) *state {
 func (st *state) addToken(tok, uid string) {
 	st.tokens[tok] = uid
 	st.tokenIDs[tokenID(tok)] = tok
+	st.touch(kToken, tok, "")
 }
 
 // removeToken forgets an auth token; it reports whether it existed.
@@ -258,6 +261,9 @@ func (st *state) removeToken(tok string) bool {
 	_, ok := st.tokens[tok]
 	delete(st.tokens, tok)
 	delete(st.tokenIDs, tokenID(tok))
+	if ok {
+		st.touch(kToken, tok, "")
+	}
 	return ok
 }
 
@@ -273,6 +279,7 @@ func (st *state) tokenLive(tid string) bool {
 
 func (st *state) nextSeq() int64 {
 	st.seq++
+	st.touch(kCounters, "", "")
 	return st.seq
 }
 
@@ -308,12 +315,14 @@ func (st *state) lastID() int64 { return st.idBase + int64(len(st.messages)) }
 func (st *state) addGroup(g *groupRec) {
 	g.baseID = st.lastID()
 	st.groups[g.guid] = g
+	st.touch(kGroup, g.guid, "")
 }
 
 func (st *state) addMember(g *groupRec, uid, scope string, now int64) *memberRec {
 	m := &memberRec{uid: uid, scope: scope, joinedAt: now, joinedAfter: st.lastID()}
 	g.members[uid] = m
 	g.joinSeq[uid] = st.nextSeq()
+	st.touch(kGroup, g.guid, "")
 	return m
 }
 
@@ -326,6 +335,7 @@ func (st *state) ban(g *groupRec, uid string, now int64) {
 	}
 	delete(g.members, uid)
 	g.bans[uid] = &banRec{uid: uid, scope: scope, bannedAt: now, seq: st.nextSeq()}
+	st.touch(kGroup, g.guid, "")
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9_-]{1,100}$`)
@@ -370,6 +380,15 @@ func (st *state) block(blocker, blocked string, now int64) {
 	}
 	if _, ok := st.blocks[blocker][blocked]; !ok {
 		st.blocks[blocker][blocked] = blockRec{at: now, seq: st.nextSeq()}
+		st.touch(kBlock, blocker, blocked)
+	}
+}
+
+// unblock removes a block of blocked by blocker.
+func (st *state) unblock(blocker, blocked string) {
+	if _, ok := st.blocks[blocker][blocked]; ok {
+		delete(st.blocks[blocker], blocked)
+		st.touch(kBlock, blocker, blocked)
 	}
 }
 
@@ -386,6 +405,7 @@ func (st *state) userConv(uid, convID string) *userConv {
 		c = &userConv{}
 		m[convID] = c
 	}
+	st.touch(kConv, uid, convID) // it is asked for to be changed
 	return c
 }
 
@@ -441,6 +461,7 @@ func (st *state) addMessage(m *msgRec) {
 	if m.muid != "" && m.isPlain() {
 		st.byMuid[m.sender+"\x00"+m.muid] = m
 	}
+	st.touchMsg(m)
 }
 
 // otherParty returns the other user of a 1:1 message, seen from uid.

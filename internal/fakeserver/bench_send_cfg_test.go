@@ -1,0 +1,3 @@
+package fakeserver
+
+func setDataDir(cfg *Config, dir string) { cfg.DataDir = dir }
