@@ -318,7 +318,7 @@ func (c *Client) callTimedOut(sessionID string) {
 	}
 	c.calls.active, c.calls.timer = nil, nil
 	c.calls.mu.Unlock()
-	ctx, cancel := context.WithTimeout(c.life, 30*time.Second)
+	ctx, cancel := context.WithTimeout(c.lifetime(), 30*time.Second)
 	defer cancel()
 	out, err := c.updateCall(ctx, sessionID, callUpdate{Status: CallStatusUnanswered})
 	if err != nil {
@@ -462,7 +462,7 @@ func (c *Client) trackIncomingCall(call *Call, isInitiator bool) bool {
 			go func() {
 				defer c.bg.Done()
 				defer func() { <-c.busySlots }()
-				ctx, cancel := context.WithTimeout(c.life, 30*time.Second)
+				ctx, cancel := context.WithTimeout(c.lifetime(), 30*time.Second)
 				defer cancel()
 				if _, err := c.updateCall(ctx, call.SessionID, callUpdate{Status: CallStatusBusy}); err != nil {
 					c.log.Debug("cometchat: busy answer failed", "err", err)

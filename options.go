@@ -100,7 +100,8 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithTLSConfig sets the TLS configuration of REST calls and the websocket,
 // e.g. RootCAs that trust a test server's certificate. Verification stays on:
-// a configuration with InsecureSkipVerify is refused.
+// a configuration with InsecureSkipVerify is refused. Several clients may
+// share one configuration; do not modify it after New.
 func WithTLSConfig(cfg *tls.Config) Option {
 	return func(o *options) error {
 		switch {

@@ -189,6 +189,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	memProfile = p.memProfile
+	if memProfile != "" {
+		runtime.MemProfileRate = 256 // fine-grained: idle costs are a few KiB per client
+	}
 	r := &report{out: out}
 	for _, s := range p.scenarios {
 		start := time.Now()

@@ -159,7 +159,7 @@ type Conn struct {
 // sendQueue is how many frames Send queues before it waits for the writer.
 // Clients send few frames (typing, receipts, pings); every slot costs 24
 // bytes per connection.
-const sendQueue = 32
+const sendQueue = 8
 
 // New returns a Conn; Start begins dialling.
 func New(cfg Config) *Conn {
@@ -403,56 +403,35 @@ func (c *Conn) session() (healthy bool, err error) {
 		}
 		cancel()
 	}()
-	if c.cfg.BeforeDial != nil {
-		c.cfg.BeforeDial(ctx)
+	// Dialling, the TLS handshake, authentication and the OnAuthenticated
+	// hook (recovery: REST calls, JSON) need deep stacks: they run on a
+	// goroutine of their own that ends afterwards, so that the loop's
+	// long-lived goroutine keeps a small stack between reconnects.
+	type established struct {
+		ws          *websocket.Conn
+		hc          func()
+		connectedAt time.Time
+		err         error
 	}
-	dctx, dcancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
-	ws, resp, err := c.cfg.Dialer.DialContext(dctx, c.cfg.URL, c.cfg.Header)
-	dcancel()
-	if resp != nil && resp.Body != nil {
-		_ = resp.Body.Close()
-	}
-	if err != nil {
-		return false, fmt.Errorf("dial: %w", err)
-	}
-	ws.SetReadLimit(c.cfg.MaxFrameBytes)
-	var closeOnce sync.Once
-	hcMu.Lock()
-	hardClose = func() { closeOnce.Do(func() { _ = ws.Close() }) }
-	hcMu.Unlock()
-	if c.stopped() {
-		hardClose()
-	}
-	defer hardClose()
-	c.dropMu.Lock()
-	c.drop = hardClose
-	c.dropMu.Unlock()
-	defer func() {
-		c.dropMu.Lock()
-		c.drop = nil
-		c.dropMu.Unlock()
+	done := make(chan established, 1)
+	go func() {
+		var e established
+		e.ws, e.hc, e.connectedAt, e.err = c.establish(ctx, &serving, &hcMu, &hardClose)
+		done <- e
 	}()
-
-	frame, err := c.cfg.Auth()
-	if err != nil {
-		return false, err
+	est := <-done
+	if est.hc != nil {
+		defer est.hc()
+		defer func() {
+			c.dropMu.Lock()
+			c.drop = nil
+			c.dropMu.Unlock()
+		}()
 	}
-	_ = ws.SetWriteDeadline(time.Now().Add(c.cfg.AuthTimeout))
-	if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-		return false, fmt.Errorf("send auth: %w", err)
+	if est.err != nil {
+		return false, est.err
 	}
-	if err := c.awaitAuth(ctx, ws); err != nil {
-		return false, err
-	}
-	serving.Store(true)
-	if c.stopped() {
-		return false, ErrStopped
-	}
-	connectedAt := time.Now()
-	c.setState(Event{State: StateConnected})
-	if c.cfg.OnAuthenticated != nil {
-		c.cfg.OnAuthenticated(ctx)
-	}
+	ws, connectedAt := est.ws, est.connectedAt // establish set hardClose
 
 	readErr := make(chan error, 1)
 	pong := make(chan struct{}, 1)
@@ -506,6 +485,58 @@ func (c *Conn) session() (healthy bool, err error) {
 			return time.Since(connectedAt) >= c.cfg.HealthyAfter, errors.New("no pong within " + c.cfg.PongTimeout.String())
 		}
 	}
+}
+
+// establish dials, authenticates, reports the connection and runs the
+// OnAuthenticated hook. It returns the socket and its hard close (set as
+// soon as the socket exists, also on failure after the dial).
+func (c *Conn) establish(ctx context.Context, serving *atomic.Bool, hcMu *sync.Mutex, hardCloseOut *func()) (*websocket.Conn, func(), time.Time, error) {
+	if c.cfg.BeforeDial != nil {
+		c.cfg.BeforeDial(ctx)
+	}
+	dctx, dcancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
+	ws, resp, err := c.cfg.Dialer.DialContext(dctx, c.cfg.URL, c.cfg.Header)
+	dcancel()
+	if resp != nil && resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	if err != nil {
+		return nil, nil, time.Time{}, fmt.Errorf("dial: %w", err)
+	}
+	ws.SetReadLimit(c.cfg.MaxFrameBytes)
+	var closeOnce sync.Once
+	hardClose := func() { closeOnce.Do(func() { _ = ws.Close() }) }
+	hcMu.Lock()
+	*hardCloseOut = hardClose
+	hcMu.Unlock()
+	if c.stopped() {
+		hardClose()
+	}
+	c.dropMu.Lock()
+	c.drop = hardClose
+	c.dropMu.Unlock()
+
+	frame, err := c.cfg.Auth()
+	if err != nil {
+		return ws, hardClose, time.Time{}, err
+	}
+	_ = ws.SetWriteDeadline(time.Now().Add(c.cfg.AuthTimeout))
+	if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+		return ws, hardClose, time.Time{}, fmt.Errorf("send auth: %w", err)
+	}
+	if err := c.awaitAuth(ctx, ws); err != nil {
+		return ws, hardClose, time.Time{}, err
+	}
+	serving.Store(true)
+	if c.stopped() {
+		return ws, hardClose, time.Time{}, ErrStopped
+	}
+	connectedAt := time.Now()
+	c.setState(Event{State: StateConnected})
+	if c.cfg.OnAuthenticated != nil {
+		c.cfg.OnAuthenticated(ctx)
+	}
+	return ws, hardClose, connectedAt, nil
 }
 
 var pingFrame = []byte(`{"action":"ping","ack":"true"}`)
