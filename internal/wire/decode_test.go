@@ -443,11 +443,48 @@ func moveTypeLast(s string) (string, bool) {
 	return "", false
 }
 
+// structure is raw with its string and number values blanked: documents of
+// one structure exercise the decoder alike.
+func structure(raw []byte) string {
+	var b strings.Builder
+	d := decoder{b: raw}
+	for d.i < len(raw) {
+		switch c := raw[d.i]; {
+		case c == '"':
+			start := d.i
+			if _, _, ok := d.scanString(); !ok {
+				return string(raw)
+			}
+			if d.peek() == ':' {
+				b.Write(raw[start:d.i]) // a key
+			} else {
+				b.WriteString(`""`)
+			}
+		case c == '-' || isDigit(c):
+			if !d.scanNumber() {
+				return string(raw)
+			}
+			b.WriteByte('0')
+		default:
+			b.WriteByte(c)
+			d.i++
+		}
+	}
+	return b.String()
+}
+
 func corpus(t testing.TB) [][]byte {
 	t.Helper()
 	out := recorded(t)
-	base := len(out)
-	for _, m := range out[:base] {
+	seen := map[string]bool{}
+	var bases [][]byte
+	for _, m := range out {
+		if k := structure(m); !seen[k] {
+			seen[k] = true
+			bases = append(bases, m)
+		}
+	}
+	for _, m := range bases {
 		s := string(m)
 		for _, r := range variants {
 			if strings.Contains(s, r[0]) {
@@ -546,7 +583,7 @@ func TestDecodeIsLinear(t *testing.T) {
 			`,"entityType":"call"}}}}`},
 		{"call", `{"sessionid":"s","data":{"entities":{"on":{"entity":`, `,"entityType":"call"},"sender":{"entityType":"user"}}}}`},
 	} {
-		for _, levels := range []int{1, 10, 100, 2000} {
+		for _, levels := range []int{1, 10, 100, 1000} {
 			raw := []byte(strings.Repeat(c.open, levels) + `{"id":0}` + strings.Repeat(c.close, levels))
 			count := decoder{b: raw}
 			if !count.skip() {
