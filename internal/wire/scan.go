@@ -512,12 +512,14 @@ func keys(names ...string) keyTable {
 // fold returns the name key matches as encoding/json matches a key that is
 // no field's exact name: the first name in field order that equals key
 // under Unicode case folding (so "ſ" matches s and "K" matches k, as
-// bytes.EqualFold says). nil when none does.
+// bytes.EqualFold says). nil when none does, and never key itself (the
+// field functions, which call fold when their switch has no case for key,
+// then skip the value rather than call themselves again).
 func (t keyTable) fold(key []byte) []byte {
 	for _, name := range t {
 		// Each rune of key folds to one ASCII byte of name, and a
 		// rune is at most 3 bytes long in the runes that fold to ASCII.
-		if len(key) >= len(name) && len(key) <= 3*len(name) && foldEqual(key, name) {
+		if len(key) >= len(name) && len(key) <= 3*len(name) && string(key) != string(name) && foldEqual(key, name) {
 			return name
 		}
 	}
