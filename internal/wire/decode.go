@@ -75,7 +75,14 @@ func (d *decoder) messageField(key []byte, m *Message) bool {
 	case "type":
 		return d.str(&m.Type)
 	case "data":
-		return d.messageData(&m.Data)
+		hint := d.onHint
+		d.onHint = classNone
+		if m.Category == "call" {
+			d.onHint = classCall
+		}
+		ok := d.messageData(&m.Data)
+		d.onHint = hint
+		return ok
 	case "sentAt":
 		return d.int(&m.SentAt)
 	case "updatedAt":
@@ -292,6 +299,9 @@ func (d *decoder) dataField(key []byte, m *MessageData) bool {
 	case "extras":
 		return structPtr(d, &m.Extras, d.extras)
 	case "entities":
+		if m.Action == "edited" || m.Action == "deleted" {
+			d.onHint = classMessage
+		}
 		return structPtr(d, &m.Entities, d.entities)
 	}
 	if k := dataKeys.fold(key); k != nil {
@@ -367,15 +377,15 @@ func (d *decoder) entities(e *Entities) bool {
 func (d *decoder) entitiesField(key []byte, e *Entities) bool {
 	switch string(key) {
 	case "sender":
-		return d.entityRef(&e.Sender)
+		return d.entityRef(&e.Sender, classNone)
 	case "receiver":
-		return d.entityRef(&e.Receiver)
+		return d.entityRef(&e.Receiver, classNone)
 	case "by":
-		return d.entityRef(&e.By)
+		return d.entityRef(&e.By, classNone)
 	case "on":
-		return d.entityRef(&e.On)
+		return d.entityRef(&e.On, d.onHint)
 	case "for":
-		return d.entityRef(&e.For)
+		return d.entityRef(&e.For, classNone)
 	}
 	if k := entitiesKeys.fold(key); k != nil {
 		return d.entitiesField(k, e)
@@ -408,8 +418,9 @@ func classOf(kind Str) entityClass {
 
 // guessClass guesses how the entity object at d.i decodes when its
 // entityType has not been read yet (servers send "entity" first): by its
-// first key. A wrong guess costs a second decode, never a wrong result.
-func (d *decoder) guessClass() entityClass {
+// first key, else as hint says (see decoder.onHint), else as a user or
+// group. A wrong guess costs a second decode, never a wrong result.
+func (d *decoder) guessClass(hint entityClass) entityClass {
 	rest := d.b[d.i+1:]
 	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r') {
 		rest = rest[1:]
@@ -419,6 +430,8 @@ func (d *decoder) guessClass() entityClass {
 		return classMessage
 	case hasKey(rest, "sessionid"), hasKey(rest, "sessionId"):
 		return classCall
+	case hint != classNone:
+		return hint
 	}
 	return classUserGroup
 }
@@ -481,7 +494,7 @@ var refKeys = keys("entityType", "entity")
 // kind at once, once, with every entity nested in it (resolve). So each
 // entity is decoded at most twice, whatever the input: a decode costs time
 // linear in the input.
-func (d *decoder) entityRef(r *EntityRef) bool {
+func (d *decoder) entityRef(r *EntityRef, hint entityClass) bool {
 	switch d.peek() {
 	case 'n':
 		if !d.lit("null") {
@@ -506,7 +519,7 @@ func (d *decoder) entityRef(r *EntityRef) bool {
 		if done {
 			break
 		}
-		if !d.refField(key, &kind, &ent, &got) {
+		if !d.refField(key, &kind, &ent, &got, hint) {
 			return false
 		}
 	}
@@ -545,7 +558,7 @@ func (d *decoder) entityRef(r *EntityRef) bool {
 	return true
 }
 
-func (d *decoder) refField(key []byte, kind *Str, ent *[]byte, got *decodedEntity) bool {
+func (d *decoder) refField(key []byte, kind *Str, ent *[]byte, got *decodedEntity, hint entityClass) bool {
 	switch string(key) {
 	case "entityType":
 		return d.str(kind)
@@ -555,8 +568,8 @@ func (d *decoder) refField(key []byte, kind *Str, ent *[]byte, got *decodedEntit
 			return d.raw(ent)
 		}
 		start := d.i
-		if d.cache != nil {
-			// Resolving: decode as every kind (or find it resolved).
+		if d.resolving {
+			// Decode as every kind (or find it resolved).
 			all, ok := d.resolveHere()
 			if !ok {
 				return false
@@ -567,7 +580,7 @@ func (d *decoder) refField(key []byte, kind *Str, ent *[]byte, got *decodedEntit
 		}
 		c := classOf(*kind)
 		if c == classNone && *kind == "" {
-			c = d.guessClass()
+			c = d.guessClass(hint)
 		}
 		if c == classNone {
 			got.class = classNone
@@ -580,7 +593,7 @@ func (d *decoder) refField(key []byte, kind *Str, ent *[]byte, got *decodedEntit
 		return true
 	}
 	if k := refKeys.fold(key); k != nil {
-		return d.refField(k, kind, ent, got)
+		return d.refField(k, kind, ent, got, hint)
 	}
 	return d.skip()
 }
@@ -607,15 +620,15 @@ func (d *decoder) resolveSpan(ent []byte) *resolved {
 	if all := d.cache[&ent[0]]; all != nil {
 		return all
 	}
-	sub := decoder{b: ent, cache: d.cache}
+	sub := decoder{b: ent, resolving: true, cache: d.cache}
 	all, _ := sub.resolveHere()
 	d.keysRead += sub.keysRead
 	return all
 }
 
 // resolveHere resolves the entity object at d.i, or skips it when it was
-// resolved already. Entities nested in it are resolved in turn (d.cache is
-// set), each once.
+// resolved already; d is a resolving reader. Entities nested in it are
+// resolved in turn, each once.
 func (d *decoder) resolveHere() (*resolved, bool) {
 	if all := d.cache[&d.b[d.i]]; all != nil {
 		d.i += all.n
@@ -664,10 +677,10 @@ func (d *decoder) resolve(all *resolved) bool {
 		next := func() *decoder {
 			if read == d {
 				end = d.i
-				read = &decoder{cache: d.cache}
+				read = new(decoder)
 			}
 			d.keysRead += read.keysRead
-			*read = decoder{b: d.b[:end], i: start, depth: d.depth, cache: d.cache}
+			*read = decoder{b: d.b[:end], i: start, depth: d.depth, resolving: true, cache: d.cache}
 			return read
 		}
 		if inUG {

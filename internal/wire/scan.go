@@ -30,8 +30,13 @@ type decoder struct {
 	depth int
 	bad   bool
 	badAt int
-	// cache is set while entities are being resolved (see entityRef).
-	cache resolveCache
+	// resolving is set on the readers that resolve an entity (see
+	// entityRef); cache holds the entities resolved so far in the decode.
+	resolving bool
+	cache     resolveCache
+	// onHint is what the "on" entity of the data being read most likely
+	// is: a call entity in a call message, a message in an edit or delete.
+	onHint entityClass
 	// keysRead counts the object keys read, by this decoder and the ones
 	// it started, for the test that holds decoding linear in the input.
 	keysRead int
