@@ -41,9 +41,6 @@ func (r *EntityRef) UnmarshalJSON(b []byte) error {
 		EntityType Str             `json:"entityType"`
 		Entity     json.RawMessage `json:"entity"`
 	}{r.EntityType, append(json.RawMessage(nil), r.Entity...)}
-	if len(r.Entity) == 0 {
-		v.Entity = nil
-	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
