@@ -570,3 +570,60 @@ func BenchmarkBaselineEncode(b *testing.B) {
 		}
 	})
 }
+
+// signalFrames are the recorded typing and receipt frames of basic.jsonl
+// (seq 45: typing started; seq 59: delivered receipt), by name.
+var signalFrames = sync.OnceValues(func() (map[string][]byte, error) {
+	b, err := os.ReadFile("testdata/captures/basic.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		var rec struct {
+			Seq   int             `json:"seq"`
+			Frame json.RawMessage `json:"frame"`
+		}
+		if json.Unmarshal(line, &rec) != nil {
+			continue
+		}
+		switch rec.Seq {
+		case 45:
+			out["typing"] = append([]byte(nil), rec.Frame...)
+		case 59:
+			out["receipt"] = append([]byte(nil), rec.Frame...)
+		}
+	}
+	if len(out) != 2 {
+		return nil, os.ErrNotExist
+	}
+	return out, nil
+})
+
+// BenchmarkHandleFrameSignal is the receive path of a typing indicator and
+// of a delivery receipt, from the frame's bytes to the listener.
+func BenchmarkHandleFrameSignal(b *testing.B) {
+	frames, err := signalFrames()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, kind := range []string{"typing", "receipt"} {
+		b.Run(kind, func(b *testing.B) {
+			tmpl := frames[kind]
+			c := benchClient(b)
+			var n atomic.Int64
+			c.AddMessageListener("bench", MessageListener{
+				OnTypingStarted:     func(*TypingIndicator) { n.Add(1) },
+				OnMessagesDelivered: func(*MessageReceipt) { n.Add(1) },
+			})
+			ctx := context.Background()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				c.handleFrame(ctx, append(make([]byte, 0, len(tmpl)), tmpl...))
+			}
+			waitCount(b, &n, int64(i))
+		})
+	}
+}

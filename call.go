@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/gocometchat/cometchat/internal/rest"
-
-	"github.com/gocometchat/cometchat/internal/wire"
 )
 
 // CallStatus is the state of a call session.
@@ -58,57 +56,6 @@ type Call struct {
 func NewCall(receiverID string, callType CallType, receiverType ReceiverType) *Call {
 	return &Call{BaseMessage: BaseMessage{ReceiverID: receiverID, ReceiverType: receiverType,
 		Category: CategoryCall, Type: MessageType(callType)}, CallType: callType}
-}
-
-func decodeCall(b BaseMessage, d *wire.MessageData, ents *entities, topStatus string) *Call {
-	c := &Call{BaseMessage: b, CallType: CallType(b.Type), Action: CallStatus(d.Action), Status: CallStatus(d.Action)}
-	if d.Entities != nil {
-		if u, ok := ents.by.(*User); ok {
-			c.Sender = u
-		}
-		if r := ents.f; r != nil {
-			c.Receiver = r
-			c.CallReceiver = r
-		}
-		if on := d.Entities.On; on != nil && len(on.Entity) > 0 && on.Entity[0] == '{' {
-			var ce wire.CallEntity
-			if json.Unmarshal(on.Entity, &ce) == nil {
-				c.SessionID = string(ce.SessionID)
-				if c.SessionID == "" {
-					c.SessionID = string(ce.SessionIDAlt)
-				}
-				if ce.Status != "" {
-					c.Status = CallStatus(ce.Status)
-				}
-				c.InitiatedAt = int64(ce.InitiatedAt)
-				c.JoinedAt = int64(ce.JoinedAt)
-				c.EndedAt = int64(ce.EndedAt)
-				if c.EndedAt == 0 {
-					c.EndedAt = int64(ce.LeftAt)
-				}
-				if len(ce.Data) > 0 && ce.Data[0] == '{' {
-					var cd wire.MessageData
-					if json.Unmarshal(ce.Data, &cd) == nil {
-						if cd.Metadata != nil {
-							c.Metadata = cd.Metadata.Map()
-						}
-						if cd.Entities != nil {
-							if u, ok := entityOf(cd.Entities.Sender).(*User); ok {
-								c.CallInitiator = u
-							}
-						}
-					}
-				}
-			}
-		}
-	}
-	if topStatus != "" {
-		c.Status = CallStatus(topStatus)
-	}
-	if c.CallInitiator == nil {
-		c.CallInitiator = c.Sender
-	}
-	return c
 }
 
 // callState is the client's active call (decision 21: in memory only), with

@@ -51,8 +51,28 @@ func conversationFromWire(w *wireConversation) *Conversation {
 	if cv.ConversationType == ReceiverTypeGroup {
 		kind = "group"
 	}
-	cv.ConversationWith = entityOf(&wire.EntityRef{EntityType: wire.Str(kind), Entity: w.ConversationWith})
+	cv.ConversationWith = conversationWith(kind, w.ConversationWith)
 	return cv
+}
+
+// conversationWith decodes the other party of a conversation: a user or a
+// group (REST shapes, decoded as such); nil when it is not readable.
+func conversationWith(kind string, raw json.RawMessage) Entity {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil
+	}
+	if kind == "user" {
+		u, err := decodeUser(raw)
+		if err != nil || u == nil {
+			return nil
+		}
+		return u
+	}
+	g, err := decodeGroup(raw)
+	if err != nil {
+		return nil
+	}
+	return g
 }
 
 func decodeConversation(raw json.RawMessage) (*Conversation, error) {

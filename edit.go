@@ -116,7 +116,7 @@ func (c *Client) GetMessageReceipts(ctx context.Context, id int64) ([]*MessageRe
 		return nil, err
 	}
 	var w wire.Message
-	if err := json.Unmarshal(resp.Data, &w); err != nil {
+	if err := wire.DecodeMessage(resp.Data, &w); err != nil {
 		return nil, &Error{Code: CodeFailedToFetch, Message: "the server sent a message that cannot be read", Err: err}
 	}
 	out := []*MessageReceipt{}
@@ -128,7 +128,7 @@ func (c *Client) GetMessageReceipts(ctx context.Context, id int64) ([]*MessageRe
 		if who == nil {
 			who = c.LoggedInUser()
 		}
-		base := MessageReceipt{MessageID: int64(w.ID), Sender: who, ReceiverID: rawString(w.Receiver), ReceiverType: ReceiverType(w.ReceiverType)}
+		base := MessageReceipt{MessageID: int64(w.ID), Sender: who, ReceiverID: string(w.Receiver), ReceiverType: ReceiverType(w.ReceiverType)}
 		if r.DeliveredAt > 0 {
 			d := base
 			d.ReceiptType, d.DeliveredAt, d.Timestamp = ReceiptTypeDelivery, int64(r.DeliveredAt), int64(r.DeliveredAt)

@@ -2,7 +2,6 @@ package cometchat
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/gocometchat/cometchat/internal/wire"
 )
@@ -87,57 +86,39 @@ func (c *Client) handleFrame(ctx context.Context, raw []byte) {
 // cannot read are logged, and messages it cannot read are still delivered as
 // *UnknownMessage.
 func (c *Client) runFrame(raw []byte) {
-	var env wire.Envelope
-	var msg fastMessage
-	ok, msgOK := scanFrame(raw, &env, &msg)
-	if !ok {
-		// A separate value, so that env itself does not escape to the heap.
-		p := new(wire.Envelope)
-		if err := json.Unmarshal(raw, p); err != nil {
-			c.log.Warn("cometchat: ignoring a frame that is not a JSON object", "bytes", len(raw), "err", err)
-			return
-		}
-		env, msgOK = *p, false
+	var f wire.Frame
+	if err := wire.DecodeFrame(raw, &f); err != nil {
+		c.log.Warn("cometchat: ignoring a frame that is not a JSON object", "bytes", len(raw), "err", err)
+		return
 	}
-	if env.DeviceID != "" && string(env.DeviceID) == c.sessionID && env.Type != "auth" {
+	if f.DeviceID != "" && string(f.DeviceID) == c.sessionID && f.Type != "auth" {
 		return // our own action echoed back: the Cordova SDK drops these too
 	}
-	switch env.Type {
+	switch f.Type {
 	case "message":
-		var m Message
-		if msgOK {
-			m = c.scannedMessage(env.Body, &msg)
-		} else {
-			m = c.messageFromFrame(env.Body)
-		}
-		if m != nil {
+		if m := c.messageFromFrame(&f); m != nil {
 			c.deliverOnce(m)
 		}
 	case "typing_indicator", "receipts", "presence", "transient_message":
-		var body wire.SignalBody
-		if len(env.Body) == 0 || json.Unmarshal(env.Body, &body) != nil {
-			c.log.Warn("cometchat: ignoring a frame with an unreadable body", "type", string(env.Type))
+		if f.BodyErr != nil {
+			c.log.Warn("cometchat: ignoring a frame with an unreadable body", "type", string(f.Type))
 			return
 		}
-		sender, err := decodeUser(body.User)
-		if err != nil || sender == nil {
-			c.log.Warn("cometchat: ignoring a frame without a user", "type", string(env.Type))
+		sender := userFromWire(f.Signal.User.User)
+		if sender == nil {
+			c.log.Warn("cometchat: ignoring a frame without a user", "type", string(f.Type))
 			return
 		}
 		var ev func()
-		switch env.Type {
+		switch f.Type {
 		case "typing_indicator":
-			ev = c.typingEvent(&env, &body, sender)
+			ev = c.typingEvent(&f, sender)
 		case "receipts":
-			ev = c.receiptEvent(&env, &body, sender)
+			ev = c.receiptEvent(&f, sender)
 		case "presence":
-			ev = c.presenceEvent(&body, sender)
+			ev = c.presenceEvent(&f, sender)
 		case "transient_message":
-			t := &TransientMessage{ReceiverID: string(env.Receiver), ReceiverType: normalizeReceiverType(string(env.ReceiverType)),
-				Data: body.Data.Map(), Sender: sender}
-			if t.Data == nil {
-				t.Data = map[string]any{}
-			}
+			t := transientFromWire(&f, sender)
 			ev = func() {
 				for _, l := range c.ls.message.snapshot() {
 					if l.OnTransientMessageReceived != nil {
@@ -151,34 +132,22 @@ func (c *Client) runFrame(raw []byte) {
 		}
 	case "auth":
 	default:
-		c.log.Debug("cometchat: ignoring a frame of unknown type", "type", string(env.Type))
+		c.log.Debug("cometchat: ignoring a frame of unknown type", "type", string(f.Type))
 	}
 }
 
-// messageFromFrame decodes the message of a "message" frame; nil when there
-// is no message object at all.
-func (c *Client) messageFromFrame(body json.RawMessage) Message {
-	if len(body) == 0 || body[0] != '{' {
+// messageFromFrame is the message of a "message" frame; nil when there is no
+// message object at all.
+func (c *Client) messageFromFrame(f *wire.Frame) Message {
+	if len(f.Body) == 0 || f.Body[0] != '{' {
 		c.log.Warn("cometchat: ignoring a message frame without a message object")
 		return nil
 	}
-	msg, err := decodeMessage(body)
-	if err != nil {
-		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
-		msg = unreadableMessage(body)
+	if f.BodyErr != nil {
+		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", f.BodyErr)
+		return unreadableMessage(f.Body)
 	}
-	return msg
-}
-
-// scannedMessage is messageFromFrame for a body that scanFrame already
-// decoded into w.
-func (c *Client) scannedMessage(body json.RawMessage, w *fastMessage) Message {
-	msg, err := decodeScanned(body, w)
-	if err != nil {
-		c.log.Warn("cometchat: delivering an unreadable message as UnknownMessage", "err", err)
-		msg = unreadableMessage(body)
-	}
-	return msg
+	return messageFromWire(f.Body, &f.Message)
 }
 
 // deliverOnce delivers msg unless its id was seen (on the dispatcher).
@@ -199,11 +168,10 @@ func (c *Client) queueMessage(ctx context.Context, msg Message) {
 	_ = c.disp.pushWait(ctx, len(msg.Base().Raw), func() { c.deliver(msg) })
 }
 
-func (c *Client) typingEvent(env *wire.Envelope, body *wire.SignalBody, sender *User) func() {
-	t := &TypingIndicator{ReceiverID: string(env.Receiver), ReceiverType: normalizeReceiverType(string(env.ReceiverType)),
-		Metadata: body.Metadata.Map(), Sender: sender}
+func (c *Client) typingEvent(f *wire.Frame, sender *User) func() {
+	t := typingFromWire(f, sender)
 	var started bool
-	switch body.Action {
+	switch f.Signal.Action {
 	case "started":
 		started = true
 	case "ended":
@@ -223,20 +191,12 @@ func (c *Client) typingEvent(env *wire.Envelope, body *wire.SignalBody, sender *
 	}
 }
 
-func (c *Client) receiptEvent(env *wire.Envelope, body *wire.SignalBody, sender *User) func() {
-	r := &MessageReceipt{Sender: sender, ReceiverID: string(env.Receiver), ReceiverType: normalizeReceiverType(string(env.ReceiverType)),
-		Timestamp: int64(body.Timestamp)}
-	if body.MessageID <= 0 {
+func (c *Client) receiptEvent(f *wire.Frame, sender *User) func() {
+	r, noID := receiptFromWire(f, sender)
+	if noID {
 		c.log.Warn("cometchat: ignoring a receipt without a message id")
-		return nil
 	}
-	r.MessageID = int64(body.MessageID)
-	switch body.Action {
-	case "delivered":
-		r.ReceiptType, r.DeliveredAt = ReceiptTypeDelivery, r.Timestamp
-	case "read":
-		r.ReceiptType, r.ReadAt = ReceiptTypeRead, r.Timestamp
-	default:
+	if r == nil {
 		return nil
 	}
 	return func() {
@@ -252,18 +212,11 @@ func (c *Client) receiptEvent(env *wire.Envelope, body *wire.SignalBody, sender 
 	}
 }
 
-func (c *Client) presenceEvent(body *wire.SignalBody, u *User) func() {
-	online := false
-	switch body.Action {
-	case "online", "available":
-		online = true
-		u.Status = UserStatusOnline
-	case "offline":
-		u.Status = UserStatusOffline
-	default:
+func (c *Client) presenceEvent(f *wire.Frame, u *User) func() {
+	online, ok := presenceFromWire(f, u)
+	if !ok {
 		return nil
 	}
-	u.LastActiveAt = int64(body.Timestamp)
 	return func() {
 		for _, l := range c.ls.user.snapshot() {
 			f := l.OnUserOffline

@@ -2,7 +2,6 @@ package cometchat
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gocometchat/cometchat/internal/rest"
-	"github.com/gocometchat/cometchat/internal/wire"
 )
 
 // LastDeliveredMessageID returns the resume position: the highest message id
@@ -176,37 +174,6 @@ func recoveryQuery(perPage int, affix string, after int64) []rest.KV {
 		q = append(q, rest.KV{Key: "id", Value: strconv.FormatInt(after, 10)})
 	}
 	return q
-}
-
-func decodeMessageList(data json.RawMessage) ([]Message, error) {
-	var raws []json.RawMessage
-	if err := json.Unmarshal(data, &raws); err != nil {
-		return nil, &Error{Code: CodeFailedToFetch, Message: "the server sent a message list that cannot be read", Err: err}
-	}
-	out := make([]Message, 0, len(raws))
-	for _, r := range raws {
-		m, err := decodeMessage(r)
-		if err != nil {
-			m = unreadableMessage(r)
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
-
-// unreadableMessage is the *UnknownMessage delivered for a message that
-// cannot be decoded (never dropped). It keeps its id when that much can be
-// read, so that it is deduplicated and advances the resume position like any
-// other message, whether it came live or through recovery.
-func unreadableMessage(raw json.RawMessage) *UnknownMessage {
-	m := &UnknownMessage{BaseMessage: BaseMessage{Raw: append(json.RawMessage(nil), raw...)}}
-	var w struct {
-		ID wire.Int `json:"id"`
-	}
-	if json.Unmarshal(raw, &w) == nil {
-		m.ID = int64(w.ID)
-	}
-	return m
 }
 
 func (c *Client) resyncRequired(err error) {

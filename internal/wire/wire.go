@@ -1,9 +1,3 @@
-// Package wire holds the JSON shapes of CometChat's v3.0 protocol as they travel
-// over REST and the websocket, with lenient decoders for server input.
-//
-// It owns the field names and the tolerance rules (ids and timestamps may arrive
-// as numbers or as strings of digits); it must not know the public SDK types,
-// listeners or transport.
 package wire
 
 import (
@@ -44,16 +38,25 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	if b[0] != '"' {
 		s = string(b)
 	}
+	v, err := intText(s)
+	if err != nil {
+		return err
+	}
+	*n = v
+	return nil
+}
+
+// intText reads the text of a number, or of a string holding one, as Int
+// does: an integer, or a float within int64 range, truncated.
+func intText(s string) (Int, error) {
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-		*n = Int(v)
-		return nil
+		return Int(v), nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f != f || f > 9.2e18 || f < -9.2e18 {
-		return fmt.Errorf("wire: %q is not an integer", s)
+		return 0, fmt.Errorf("wire: %q is not an integer", s)
 	}
-	*n = Int(int64(f))
-	return nil
+	return Int(int64(f)), nil
 }
 
 // Bool decodes from true/false, 1/0 and "1"/"0"/"true"/"false".
@@ -244,19 +247,30 @@ type Group struct {
 	OnlineMembersCount Int     `json:"onlineMembersCount"`
 }
 
-// EntityRef is `{"entityType": ..., "entity": {...}}`.
+// EntityRef is one of a message's `data.entities`:
+// `{"entityType": ..., "entity": {...}}`, with the entity decoded by its
+// kind: User for "user", Group for "group", Message for "message" (the
+// message an edit or delete acted on), Call for "call" (the `on` entity of a
+// call message). The typed field is nil when the entity is not an object or
+// does not decode as its kind; other kinds have none. Entity keeps the
+// entity's JSON as sent, whatever its kind.
 type EntityRef struct {
 	EntityType Str             `json:"entityType"`
 	Entity     json.RawMessage `json:"entity"`
+	User       *User           `json:"-"`
+	Group      *Group          `json:"-"`
+	Message    *Message        `json:"-"`
+	Call       *CallEntity     `json:"-"`
 }
 
-// Entities is the `data.entities` object of a message.
+// Entities is the `data.entities` object of a message. An absent or null
+// reference is the zero EntityRef.
 type Entities struct {
-	Sender   *EntityRef `json:"sender"`
-	Receiver *EntityRef `json:"receiver"`
-	By       *EntityRef `json:"by"`
-	On       *EntityRef `json:"on"`
-	For      *EntityRef `json:"for"`
+	Sender   EntityRef `json:"sender"`
+	Receiver EntityRef `json:"receiver"`
+	By       EntityRef `json:"by"`
+	On       EntityRef `json:"on"`
+	For      EntityRef `json:"for"`
 }
 
 // Attachment is one file of a media message.
@@ -279,7 +293,9 @@ type Extras struct {
 	Scope *ScopeChange `json:"scope"`
 }
 
-// MessageData is the `data` object of a message.
+// MessageData is the `data` object of a message (and of a call entity). It
+// is lenient as a whole: a `data` that is not an object, or that holds a
+// value of the wrong type, decodes as the zero MessageData.
 type MessageData struct {
 	Text        *string      `json:"text"`
 	Metadata    Object       `json:"metadata"`
@@ -300,55 +316,66 @@ type Receipt struct {
 	ReadAt      Int             `json:"readAt"`
 }
 
-// Message is the REST message object (also the body of a `message` push).
-type Message struct {
-	ID              Int             `json:"id"`
-	MUID            Str             `json:"muid"`
-	ConversationID  Str             `json:"conversationId"`
-	Sender          json.RawMessage `json:"sender"`
-	Receiver        json.RawMessage `json:"receiver"`
-	ReceiverType    Str             `json:"receiverType"`
-	Category        Str             `json:"category"`
-	Type            Str             `json:"type"`
-	Data            json.RawMessage `json:"data"`
-	SentAt          Int             `json:"sentAt"`
-	UpdatedAt       Int             `json:"updatedAt"`
-	DeliveredAt     Int             `json:"deliveredAt"`
-	ReadAt          Int             `json:"readAt"`
-	DeliveredToMeAt Int             `json:"deliveredToMeAt"`
-	ReadByMeAt      Int             `json:"readByMeAt"`
-	MyReceipt       *Receipt        `json:"myReceipt"`
-	EditedAt        Int             `json:"editedAt"`
-	EditedBy        Str             `json:"editedBy"`
-	DeletedAt       Int             `json:"deletedAt"`
-	DeletedBy       Str             `json:"deletedBy"`
-	ParentID        Int             `json:"parentId"`
-	ReplyCount      Int             `json:"replyCount"`
-	Tags            Strings         `json:"tags"`
-	Status          Str             `json:"status"`
-	Receipts        *struct {
-		Data []Receipt `json:"data"`
-	} `json:"receipts"`
+// Receipts is a message's `receipts` object.
+type Receipts struct {
+	Data []Receipt `json:"data"`
 }
 
-// CallEntity is `data.entities.on.entity` of a call message.
+// PartyID is a message's top-level sender or receiver: sent as a uid or guid
+// string (a number or a boolean keeps its text), or as a user or group
+// object, of which it is the uid (or, failing that, the guid). Anything
+// else is "" without error.
+type PartyID string
+
+// Message is the REST message object (also the body of a `message` push and
+// a nested `message` entity), decoded with its data and entities.
+type Message struct {
+	ID              Int         `json:"id"`
+	MUID            Str         `json:"muid"`
+	ConversationID  Str         `json:"conversationId"`
+	Sender          PartyID     `json:"sender"`
+	Receiver        PartyID     `json:"receiver"`
+	ReceiverType    Str         `json:"receiverType"`
+	Category        Str         `json:"category"`
+	Type            Str         `json:"type"`
+	Data            MessageData `json:"data"`
+	SentAt          Int         `json:"sentAt"`
+	UpdatedAt       Int         `json:"updatedAt"`
+	DeliveredAt     Int         `json:"deliveredAt"`
+	ReadAt          Int         `json:"readAt"`
+	DeliveredToMeAt Int         `json:"deliveredToMeAt"`
+	ReadByMeAt      Int         `json:"readByMeAt"`
+	MyReceipt       *Receipt    `json:"myReceipt"`
+	EditedAt        Int         `json:"editedAt"`
+	EditedBy        Str         `json:"editedBy"`
+	DeletedAt       Int         `json:"deletedAt"`
+	DeletedBy       Str         `json:"deletedBy"`
+	ParentID        Int         `json:"parentId"`
+	ReplyCount      Int         `json:"replyCount"`
+	Tags            Strings     `json:"tags"`
+	Status          Str         `json:"status"`
+	Receipts        *Receipts   `json:"receipts"`
+}
+
+// CallEntity is the `on` entity of a call message (entityType "call").
+// Its Data.Entities.Sender is the user who started the call.
 type CallEntity struct {
-	SessionID    Str             `json:"sessionid"`
-	SessionIDAlt Str             `json:"sessionId"`
-	Status       Str             `json:"status"`
-	Type         Str             `json:"type"`
-	ReceiverType Str             `json:"receiverType"`
-	Sender       Str             `json:"sender"`
-	Receiver     Str             `json:"receiver"`
-	InitiatedAt  Int             `json:"initiatedAt"`
-	JoinedAt     Int             `json:"joinedAt"`
-	LeftAt       Int             `json:"leftAt"`
-	EndedAt      Int             `json:"endedAt"`
-	Data         json.RawMessage `json:"data"`
+	SessionID    Str         `json:"sessionid"`
+	SessionIDAlt Str         `json:"sessionId"`
+	Status       Str         `json:"status"`
+	Type         Str         `json:"type"`
+	ReceiverType Str         `json:"receiverType"`
+	Sender       Str         `json:"sender"`
+	Receiver     Str         `json:"receiver"`
+	InitiatedAt  Int         `json:"initiatedAt"`
+	JoinedAt     Int         `json:"joinedAt"`
+	LeftAt       Int         `json:"leftAt"`
+	EndedAt      Int         `json:"endedAt"`
+	Data         MessageData `json:"data"`
 }
 
 // Envelope is a websocket application frame. Body stays raw: its shape
-// depends on Type.
+// depends on Type (DecodeFrame decodes it).
 type Envelope struct {
 	AppID         Str             `json:"appId,omitempty"`
 	Receiver      Str             `json:"receiver,omitempty"`
@@ -368,18 +395,41 @@ type AuthReply struct {
 	Message Str `json:"message"`
 }
 
-// SignalBody is the body of typing_indicator, receipts, presence and
-// transient_message frames. User may be an object or a bare uid string.
-type SignalBody struct {
-	Action    Str             `json:"action"`
-	User      json.RawMessage `json:"user"`
-	Metadata  Object          `json:"metadata"`
-	MessageID Int             `json:"messageId"`
-	Timestamp Int             `json:"timestamp"`
-	Data      Object          `json:"data"`
+// UserOrUID is a user sent as an object or as a bare uid string (the `user`
+// of signal frames). User is nil for null, for any other value, and for an
+// object that does not decode as a user.
+type UserOrUID struct {
+	User *User
 }
 
-// DecodeUser decodes a user given as an object or as a bare uid string.
+// SignalBody is the body of typing_indicator, receipts, presence and
+// transient_message frames.
+type SignalBody struct {
+	Action    Str       `json:"action"`
+	User      UserOrUID `json:"user"`
+	Metadata  Object    `json:"metadata"`
+	MessageID Int       `json:"messageId"`
+	Timestamp Int       `json:"timestamp"`
+	Data      Object    `json:"data"`
+}
+
+// Frame is a websocket frame decoded by DecodeFrame: its envelope, and its
+// body by frame type. A body that does not decode leaves the frame readable:
+// BodyErr says why, and Message and Signal stay zero.
+type Frame struct {
+	Envelope
+	// Message is the body of a "message" frame.
+	Message Message `json:"-"`
+	// Signal is the body of a typing_indicator, receipts, presence or
+	// transient_message frame.
+	Signal SignalBody `json:"-"`
+	// BodyErr is set when a frame of one of those types has no body
+	// (ErrNoBody) or one that does not decode.
+	BodyErr error `json:"-"`
+}
+
+// DecodeUser decodes a user given as an object or as a bare uid string
+// (REST shapes: users, receipt recipients).
 func DecodeUser(raw json.RawMessage) (*User, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
