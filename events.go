@@ -233,6 +233,12 @@ func (c *Client) presenceEvent(f *wire.Frame, u *User) func() {
 // deliver routes a message to the listeners (on the dispatcher) and then
 // advances the resume position.
 func (c *Client) deliver(msg Message) {
+	// The position includes a message from the moment its listeners are
+	// called, so that a listener (or whoever its callback signals) that
+	// saves LastDeliveredMessageID saves this message as delivered.
+	if id := msg.Base().ID; id > 0 {
+		c.resume.delivered(id)
+	}
 	switch m := msg.(type) {
 	case *TextMessage:
 		for _, l := range c.ls.message.snapshot() {
@@ -262,9 +268,6 @@ func (c *Client) deliver(msg Message) {
 				c.disp.guard(func() { l.OnUnknownMessageReceived(m) })
 			}
 		}
-	}
-	if id := msg.Base().ID; id > 0 {
-		c.resume.delivered(id)
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 )
 
 // LastDeliveredMessageID returns the resume position: the highest message id
-// delivered to listeners (Cordova: getLastDeliveredMessageId). Save it to
-// resume tomorrow with SetLastDeliveredMessageID.
+// delivered to listeners (Cordova: getLastDeliveredMessageId). A message
+// counts as delivered from the moment its listeners are called, so a listener
+// that saves the position after handling its message saves that message as
+// handled. Save it to resume tomorrow with SetLastDeliveredMessageID.
 func (c *Client) LastDeliveredMessageID() int64 {
 	pos, _ := c.resume.get()
 	return pos
