@@ -208,3 +208,65 @@ func (c *Client) SendTransientMessage(ctx context.Context, m *TransientMessage) 
 		DeviceID: c.sessionID, Type: "transient_message", Sender: me.UID,
 		Body: transientBody{User: bodyOfUser(me, true), Data: data}})
 }
+
+// TypingIndicator says that a user started or stopped typing (Cordova:
+// TypingIndicator). On received indicators, ReceiverID is the conversation
+// target (the logged-in user's own UID in one-to-one chats) and Sender is the
+// typist.
+type TypingIndicator struct {
+	ReceiverID   string
+	ReceiverType ReceiverType
+	Metadata     map[string]any
+	Sender       *User
+}
+
+// NewTypingIndicator returns an indicator to send.
+func NewTypingIndicator(receiverID string, receiverType ReceiverType) *TypingIndicator {
+	return &TypingIndicator{ReceiverID: receiverID, ReceiverType: receiverType}
+}
+
+// ReceiptType says whether a receipt is for delivery or reading.
+type ReceiptType string
+
+// Receipt types.
+const (
+	ReceiptTypeDelivery ReceiptType = "delivery"
+	ReceiptTypeRead     ReceiptType = "read"
+)
+
+// MessageReceipt reports that a message was delivered to or read by Sender
+// (Cordova: MessageReceipt). Timestamps are Unix seconds from the server.
+type MessageReceipt struct {
+	MessageID    int64
+	Sender       *User
+	ReceiverID   string
+	ReceiverType ReceiverType
+	ReceiptType  ReceiptType
+	Timestamp    int64
+	DeliveredAt  int64
+	ReadAt       int64
+}
+
+// TransientMessage is a real-time payload that is never stored (Cordova:
+// TransientMessage).
+type TransientMessage struct {
+	ReceiverID   string
+	ReceiverType ReceiverType
+	Data         map[string]any
+	Sender       *User
+}
+
+// NewTransientMessage returns a transient message to send.
+func NewTransientMessage(receiverID string, receiverType ReceiverType, data map[string]any) *TransientMessage {
+	return &TransientMessage{ReceiverID: receiverID, ReceiverType: receiverType, Data: data}
+}
+
+func normalizeReceiverType(s string) ReceiverType {
+	switch s {
+	case "chat":
+		return ReceiverTypeUser
+	case "groupchat":
+		return ReceiverTypeGroup
+	}
+	return ReceiverType(s)
+}

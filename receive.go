@@ -6,68 +6,6 @@ import (
 	"github.com/gocometchat/cometchat/internal/wire"
 )
 
-// TypingIndicator says that a user started or stopped typing (Cordova:
-// TypingIndicator). On received indicators, ReceiverID is the conversation
-// target (the logged-in user's own UID in one-to-one chats) and Sender is the
-// typist.
-type TypingIndicator struct {
-	ReceiverID   string
-	ReceiverType ReceiverType
-	Metadata     map[string]any
-	Sender       *User
-}
-
-// NewTypingIndicator returns an indicator to send.
-func NewTypingIndicator(receiverID string, receiverType ReceiverType) *TypingIndicator {
-	return &TypingIndicator{ReceiverID: receiverID, ReceiverType: receiverType}
-}
-
-// ReceiptType says whether a receipt is for delivery or reading.
-type ReceiptType string
-
-// Receipt types.
-const (
-	ReceiptTypeDelivery ReceiptType = "delivery"
-	ReceiptTypeRead     ReceiptType = "read"
-)
-
-// MessageReceipt reports that a message was delivered to or read by Sender
-// (Cordova: MessageReceipt). Timestamps are Unix seconds from the server.
-type MessageReceipt struct {
-	MessageID    int64
-	Sender       *User
-	ReceiverID   string
-	ReceiverType ReceiverType
-	ReceiptType  ReceiptType
-	Timestamp    int64
-	DeliveredAt  int64
-	ReadAt       int64
-}
-
-// TransientMessage is a real-time payload that is never stored (Cordova:
-// TransientMessage).
-type TransientMessage struct {
-	ReceiverID   string
-	ReceiverType ReceiverType
-	Data         map[string]any
-	Sender       *User
-}
-
-// NewTransientMessage returns a transient message to send.
-func NewTransientMessage(receiverID string, receiverType ReceiverType, data map[string]any) *TransientMessage {
-	return &TransientMessage{ReceiverID: receiverID, ReceiverType: receiverType, Data: data}
-}
-
-func normalizeReceiverType(s string) ReceiverType {
-	switch s {
-	case "chat":
-		return ReceiverTypeUser
-	case "groupchat":
-		return ReceiverTypeGroup
-	}
-	return ReceiverType(s)
-}
-
 // handleFrame runs on the socket reader: it queues the frame, as read, for
 // the dispatcher, which decodes it there (runFrame). Decoding one frame and
 // reading the next thus proceed in parallel, on two cores when there are two;
@@ -109,26 +47,15 @@ func (c *Client) runFrame(raw []byte) {
 			c.log.Warn("cometchat: ignoring a frame without a user", "type", string(f.Type))
 			return
 		}
-		var ev func()
 		switch f.Type {
 		case "typing_indicator":
-			ev = c.typingEvent(&f, sender)
+			c.fireTyping(&f, sender)
 		case "receipts":
-			ev = c.receiptEvent(&f, sender)
+			c.fireReceipt(&f, sender)
 		case "presence":
-			ev = c.presenceEvent(&f, sender)
+			c.firePresence(&f, sender)
 		case "transient_message":
-			t := transientFromWire(&f, sender)
-			ev = func() {
-				for _, l := range c.ls.message.snapshot() {
-					if l.OnTransientMessageReceived != nil {
-						c.disp.guard(func() { l.OnTransientMessageReceived(t) })
-					}
-				}
-			}
-		}
-		if ev != nil {
-			ev()
+			c.fireTransient(&f, sender)
 		}
 	case "auth":
 	default:
@@ -168,64 +95,71 @@ func (c *Client) queueMessage(ctx context.Context, msg Message) {
 	_ = c.disp.pushWait(ctx, len(msg.Base().Raw), func() { c.deliver(msg) })
 }
 
-func (c *Client) typingEvent(f *wire.Frame, sender *User) func() {
-	t := typingFromWire(f, sender)
+// fireTyping calls the typing callbacks of a typing_indicator frame.
+func (c *Client) fireTyping(f *wire.Frame, sender *User) {
 	var started bool
 	switch f.Signal.Action {
 	case "started":
 		started = true
 	case "ended":
 	default:
-		return nil
+		return
 	}
-	return func() {
-		for _, l := range c.ls.message.snapshot() {
-			f := l.OnTypingEnded
-			if started {
-				f = l.OnTypingStarted
-			}
-			if f != nil {
-				c.disp.guard(func() { f(t) })
-			}
+	t := typingFromWire(f, sender)
+	for _, l := range c.ls.message.snapshot() {
+		cb := l.OnTypingEnded
+		if started {
+			cb = l.OnTypingStarted
+		}
+		if cb != nil {
+			c.disp.guard(func() { cb(t) })
 		}
 	}
 }
 
-func (c *Client) receiptEvent(f *wire.Frame, sender *User) func() {
+// fireReceipt calls the receipt callbacks of a receipts frame.
+func (c *Client) fireReceipt(f *wire.Frame, sender *User) {
 	r, noID := receiptFromWire(f, sender)
 	if noID {
 		c.log.Warn("cometchat: ignoring a receipt without a message id")
 	}
 	if r == nil {
-		return nil
+		return
 	}
-	return func() {
-		for _, l := range c.ls.message.snapshot() {
-			f := l.OnMessagesDelivered
-			if r.ReceiptType == ReceiptTypeRead {
-				f = l.OnMessagesRead
-			}
-			if f != nil {
-				c.disp.guard(func() { f(r) })
-			}
+	for _, l := range c.ls.message.snapshot() {
+		cb := l.OnMessagesDelivered
+		if r.ReceiptType == ReceiptTypeRead {
+			cb = l.OnMessagesRead
+		}
+		if cb != nil {
+			c.disp.guard(func() { cb(r) })
 		}
 	}
 }
 
-func (c *Client) presenceEvent(f *wire.Frame, u *User) func() {
+// firePresence calls the user callbacks of a presence frame.
+func (c *Client) firePresence(f *wire.Frame, u *User) {
 	online, ok := presenceFromWire(f, u)
 	if !ok {
-		return nil
+		return
 	}
-	return func() {
-		for _, l := range c.ls.user.snapshot() {
-			f := l.OnUserOffline
-			if online {
-				f = l.OnUserOnline
-			}
-			if f != nil {
-				c.disp.guard(func() { f(u.clone()) })
-			}
+	for _, l := range c.ls.user.snapshot() {
+		cb := l.OnUserOffline
+		if online {
+			cb = l.OnUserOnline
+		}
+		if cb != nil {
+			c.disp.guard(func() { cb(u.clone()) })
+		}
+	}
+}
+
+// fireTransient calls the callbacks of a transient_message frame.
+func (c *Client) fireTransient(f *wire.Frame, sender *User) {
+	t := transientFromWire(f, sender)
+	for _, l := range c.ls.message.snapshot() {
+		if l.OnTransientMessageReceived != nil {
+			c.disp.guard(func() { l.OnTransientMessageReceived(t) })
 		}
 	}
 }
