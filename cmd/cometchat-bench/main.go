@@ -65,7 +65,7 @@ type params struct {
 	scenarios []string
 	idleN     []int
 	stormN    int
-	members   int
+	members   []int
 	fanMsgs   int
 	latMsgs   int
 	recvDur   time.Duration
@@ -82,8 +82,9 @@ func parse(args []string, out io.Writer) (params, error) {
 	scenario := fs.String("scenario", "all", "idle, receive, latency, fanout, storm, durable, or all (comma-separated list allowed)")
 	n := fs.Int("n", 0, "clients for idle and storm (default: idle 1000 and 10000, storm 1000; quick: 200)")
 	dur := fs.Duration("duration", 0, "how long each receive round pushes and each durable round sends (default 3s; quick 1s)")
-	members := fs.Int("members", 0, "online group members for fanout (default 1000; quick 100)")
-	msgs := fs.Int("msgs", 0, "messages for latency (default 5000; quick 500); fanout sends msgs/100 (at least 5)")
+	members := fs.Int("members", 0, "online group members for fanout (default 1,000 then 10,000; quick 100)")
+	msgs := fs.Int("msgs", 0, "messages for latency (default 5000; quick 500)")
+	fanMsgs := fs.Int("fanout-msgs", 0, "messages per fanout group (default 200; quick 20)")
 	quick := fs.Bool("quick", false, "smaller sizes: the whole run takes well under a minute")
 	plain := fs.Bool("plain", false, "use ws:// and http:// instead of TLS")
 	noInproc := fs.Bool("no-inproc-idle", false, "idle: skip the in-process (SDK + server) measurement")
@@ -92,10 +93,10 @@ func parse(args []string, out io.Writer) (params, error) {
 	if err := fs.Parse(args); err != nil {
 		return params{}, err
 	}
-	p := params{idleN: []int{1000, 10000}, stormN: 1000, members: 1000, latMsgs: 5000, recvDur: 3 * time.Second,
-		rounds: 3, plain: *plain, inproc: !*noInproc, cpuProfile: *cpuProfile, memProfile: *memProfile}
+	p := params{idleN: []int{1000, 10000}, stormN: 10000, members: []int{1000, 10000}, latMsgs: 5000, fanMsgs: 200,
+		recvDur: 3 * time.Second, rounds: 3, plain: *plain, inproc: !*noInproc, cpuProfile: *cpuProfile, memProfile: *memProfile}
 	if *quick {
-		p.idleN, p.stormN, p.members, p.latMsgs, p.recvDur, p.rounds = []int{200}, 200, 100, 500, time.Second, 1
+		p.idleN, p.stormN, p.members, p.latMsgs, p.fanMsgs, p.recvDur, p.rounds = []int{200}, 200, []int{100}, 500, 20, time.Second, 1
 	}
 	if *n > 0 {
 		p.idleN, p.stormN = []int{*n}, *n
@@ -104,12 +105,14 @@ func parse(args []string, out io.Writer) (params, error) {
 		p.recvDur = *dur
 	}
 	if *members > 0 {
-		p.members = *members
+		p.members = []int{*members}
 	}
 	if *msgs > 0 {
 		p.latMsgs = *msgs
 	}
-	p.fanMsgs = max(5, p.latMsgs/100)
+	if *fanMsgs > 0 {
+		p.fanMsgs = *fanMsgs
+	}
 	all := []string{"idle", "receive", "latency", "fanout", "storm", "durable"}
 	for _, s := range strings.Split(*scenario, ",") {
 		s = strings.TrimSpace(s)
@@ -209,7 +212,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		case "latency":
 			err = latency(ctx, r, p)
 		case "fanout":
-			err = fanout(ctx, r, p)
+			for _, m := range p.members {
+				if err = fanout(ctx, r, p, m, int(lim.Cur)); err != nil {
+					break
+				}
+			}
 		case "storm":
 			err = storm(ctx, r, p)
 		case "durable":

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 // asserted.
 func TestScenarios(t *testing.T) {
 	var out bytes.Buffer
-	args := []string{"-scenario", "all", "-quick", "-n", "20", "-members", "10", "-msgs", "50", "-duration", "200ms"}
+	args := []string{"-scenario", "all", "-quick", "-n", "20", "-members", "10", "-msgs", "50", "-fanout-msgs", "5", "-duration", "200ms"}
 	if err := run(context.Background(), args, &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
