@@ -11,7 +11,7 @@ import (
 //
 //	GET  bootstrap        the token and what the page needs to talk to the server (no token needed: same-origin only)
 //	GET  events           the live feed (server-sent events, inspector_feed.go)
-//	POST login            {"uid"}: an auth token for that user, to chat as them through the client API
+//	POST login            {"uid"}: an auth token of that user (one it has, else a new one), to chat as them through the client API
 //	POST users            {"uid","name"}: create a user
 //	POST groups           {"guid","name","type","password","owner"}: create a group
 //	ANY  hook/PATH        the test hook /_fake/PATH (sockets/drop, restart, faults, export, import, ...)
@@ -144,8 +144,18 @@ func (s *Server) inspLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := s.insp.logins[uid]
 	if tok == "" || s.st.tokens[tok] != uid {
-		tok = newToken(uid)
-		s.st.addToken(tok, uid)
+		// an auth token the user has already (the page changes no state
+		// to look), else a new one
+		tok = ""
+		for t, owner := range s.st.tokens {
+			if owner == uid && (tok == "" || t < tok) {
+				tok = t
+			}
+		}
+		if tok == "" {
+			tok = newToken(uid)
+			s.st.addToken(tok, uid)
+		}
 		s.insp.logins[uid] = tok
 	}
 	reply := inspLoginReply{UID: uid, Name: u.name, AuthToken: tok}

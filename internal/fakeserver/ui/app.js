@@ -379,7 +379,13 @@ const chat = {
   deviceId: 'inspector-' + V.newMuid().slice(10),
   typing: new Map(), // uid -> timer: who is typing to me in the open conversation
   typingSent: false, typingTimer: 0, readSent: new Set(),
+  pingSent: 0, // when the unanswered ping left; 0: none pending
 };
+
+// Like the SDKs, the page notices a socket that went silent (half open):
+// a ping every 5 s, answered within 5 s, or the socket is given up.
+const PING_EVERY = 5000;
+const PONG_WITHIN = 5000;
 
 function peer() {
   const v = $('chat-with').value;
@@ -401,53 +407,71 @@ function chatLogout() {
   chat.connected = false;
   chat.uid = '';
   chat.token = '';
+  chat.pingSent = 0;
   chat.typing.clear();
   setPill($('chat-status'), 'off', 'offline');
   enableChat();
 }
 
-async function chatLogin(uid) {
+function chatLogin(uid) {
   chatLogout();
-  if (!uid) { renderSelects(); renderChat(); return; }
   chat.uid = uid;
-  const gen = chat.gen;
   renderSelects();
   renderChat();
-  try {
-    const r = await api('login', { method: 'POST', json: { uid } });
-    if (gen !== chat.gen) return;
-    chat.token = r.authToken;
-    connectChat(gen);
-  } catch (err) {
-    setPill($('chat-status'), 'bad', String(err.message || err));
-  }
+  if (uid) connectChat(chat.gen);
+}
+
+// socketLost gives up ws and tries again in a moment.
+function socketLost(ws, gen) {
+  if (chat.ws !== ws) return;
+  ws.onclose = null;
+  ws.onmessage = null;
+  ws.close();
+  chat.ws = null;
+  chat.connected = false;
+  chat.pingSent = 0;
+  enableChat();
+  if (gen !== chat.gen) return;
+  setPill($('chat-status'), 'wait', 'reconnecting…');
+  clearTimeout(chat.retry);
+  chat.retry = setTimeout(() => connectChat(gen), 1000);
 }
 
 async function connectChat(gen) {
   if (gen !== chat.gen) return;
   setPill($('chat-status'), 'wait', 'connecting…');
   try {
-    const me = await rest('/me');
+    // an auth token from the inspector, then the client API and a socket
+    if (!chat.token) chat.token = (await api('login', { method: 'POST', json: { uid: chat.uid } })).authToken;
+    if (gen !== chat.gen) return;
+    let me;
+    try {
+      me = await rest('/me');
+    } catch (err) {
+      if (/AUTH_ERR/.test(String(err.message))) chat.token = ''; // revoked: ask for another
+      throw err;
+    }
     if (gen !== chat.gen) return;
     const ws = new WebSocket(state.boot.webSocketUrl);
     chat.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({ appId: state.boot.appId, type: 'auth', sender: chat.uid, deviceId: chat.deviceId,
       body: { auth: me.jwt, deviceId: chat.deviceId, presenceSubscription: 'ALL_USERS' } }));
-    ws.onmessage = (e) => { if (gen === chat.gen) onChatFrame(e.data); };
-    ws.onclose = () => {
-      if (chat.ws !== ws) return;
-      chat.ws = null;
-      chat.connected = false;
-      enableChat();
-      setPill($('chat-status'), 'wait', 'reconnecting…');
-      chat.retry = setTimeout(() => connectChat(gen), 1000);
-    };
+    ws.onmessage = (e) => { if (gen === chat.gen && chat.ws === ws) onChatFrame(e.data); };
+    ws.onclose = () => socketLost(ws, gen);
   } catch (err) {
     if (gen !== chat.gen) return;
     setPill($('chat-status'), 'bad', 'offline: ' + String(err.message || err));
+    clearTimeout(chat.retry);
     chat.retry = setTimeout(() => connectChat(gen), 2000);
   }
 }
+
+setInterval(() => {
+  const ws = chat.ws;
+  if (!ws || !chat.connected) return;
+  if (chat.pingSent && Date.now() - chat.pingSent > PONG_WITHIN) { socketLost(ws, chat.gen); return; }
+  if (!chat.pingSent) { chat.pingSent = Date.now(); ws.send('{"action":"ping"}'); }
+}, PING_EVERY);
 
 function sendFrame(frame) {
   if (chat.ws && chat.connected) chat.ws.send(JSON.stringify({ appId: state.boot.appId, sender: chat.uid, deviceId: chat.deviceId, ...frame }));
@@ -462,6 +486,7 @@ function enableChat() {
 function onChatFrame(data) {
   let f;
   try { f = JSON.parse(data); } catch { return; }
+  if (f.action === 'pong') { chat.pingSent = 0; return; }
   const p = peer();
   switch (f.type) {
     case 'auth':
