@@ -595,3 +595,77 @@ func TestInspectorViewHelpers(t *testing.T) {
 		t.Error(f)
 	}
 }
+
+// TestInspectorActsFromThePage: the page's forms and buttons — create a
+// user and a group, chat in a group, inject an HTTP fault and see a send
+// fail once, half-open and restart, export, import, reset.
+func TestInspectorActsFromThePage(t *testing.T) {
+	srv := inspectorServer(t)
+	fixture := filepath.Join(t.TempDir(), "fixture.json")
+	if err := os.WriteFile(fixture, srv.Export(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	page := newBrowser(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	_, botEvents := sdkClient(t, ctx, srv, "superhero1")
+	page.run("open the inspector", chromedp.Navigate(srv.InspectorURL()))
+	page.waitFor("the live feed", `document.querySelector('#feed-status').textContent === 'live'`)
+
+	page.run("create a user", chromedp.SendKeys("#user-uid", "bot2", chromedp.ByQuery), chromedp.SendKeys("#user-name", "Bot Two", chromedp.ByQuery),
+		chromedp.Click("#user-form button[type=submit]", chromedp.ByQuery))
+	page.waitFor("the new user", hasText(`#users li[data-uid="bot2"]`, "Bot Two"))
+	page.run("fill in a group", chromedp.SendKeys("#group-guid", "ops", chromedp.ByQuery), chromedp.SendKeys("#group-name", "Ops", chromedp.ByQuery))
+	page.selectValue("#group-type", "private")
+	page.selectValue("#group-owner", "bot2")
+	page.run("create the group", chromedp.Click("#group-form button[type=submit]", chromedp.ByQuery))
+	page.waitFor("the new group", `document.querySelector('#groups li[data-guid="ops"] [data-member="bot2"].admin')`)
+	if ms := srv.Members("ops"); len(ms) != 1 || ms[0].UID != "bot2" {
+		t.Fatalf("members of ops: %+v", ms)
+	}
+
+	// chat in a group
+	page.selectValue("#chat-as", "superhero2")
+	page.selectValue("#chat-with", "group:supergroup")
+	page.waitFor("the page's socket", `document.querySelector('#chat-status').textContent === 'online as superhero2'`)
+	mark := botEvents.len()
+	page.run("send to the group", chromedp.SendKeys("#chat-text", "hello group", chromedp.ByQuery), chromedp.Click("#chat-send", chromedp.ByQuery))
+	botEvents.wait(t, mark, "text superhero2: hello group")
+
+	// an HTTP fault from the form (500 on /v3.0/messages, once): the next send fails, the one after goes
+	page.run("inject a fault", chromedp.Click("#fault-add", chromedp.ByQuery))
+	page.waitFor("the fault installed", hasText("#act-result", "installed"))
+	page.run("send into the fault", chromedp.SendKeys("#chat-text", "lost", chromedp.ByQuery), chromedp.Click("#chat-send", chromedp.ByQuery))
+	page.waitFor("the failed send", hasText("#act-result", "send failed: ERR_MISSION_FAILED"))
+	page.waitFor("the fault used up", `document.querySelectorAll('#faults li').length === 0`)
+	page.run("send again", chromedp.Click("#chat-send", chromedp.ByQuery))
+	botEvents.wait(t, mark, "text superhero2: lost")
+	page.run("a fault until cleared", chromedp.SetValue("#fault-count", "0", chromedp.ByQuery), chromedp.Click("#fault-add", chromedp.ByQuery))
+	page.waitFor("the fault listed", hasText("#faults li", "until cleared"))
+	page.run("clear faults", chromedp.Click("#fault-clear", chromedp.ByQuery))
+	page.waitFor("no fault", `document.querySelectorAll('#faults li').length === 0 && document.querySelector('#act-result').textContent === 'faults cleared'`)
+
+	// half open, then a restart brings everyone back
+	page.run("half-open every socket", chromedp.Click("#act-halfopen", chromedp.ByQuery))
+	page.waitFor("half-open sockets", `[...document.querySelectorAll('#sockets tr[data-socket]')].filter((r) => r.textContent.includes('half open')).length === 2`)
+	mark = botEvents.len()
+	page.run("restart", chromedp.Click("#act-restart", chromedp.ByQuery))
+	page.waitFor("the restart reported", hasText("#act-result", "restarted"))
+	botEvents.wait(t, mark, "disconnected")
+	botEvents.wait(t, mark, "connected")
+	page.waitFor("the feed back", `document.querySelector('#feed-status').textContent === 'live'`)
+	page.waitFor("the page's socket back", `document.querySelector('#chat-status').textContent === 'online as superhero2'`)
+	page.waitFor("open sockets again", `document.querySelectorAll('#sockets tr[data-socket]').length === 2 && !document.querySelector('#sockets').textContent.includes('half open')`)
+
+	// snapshots: export, import the fixture (bot2 was not there yet), reset
+	page.run("export", chromedp.Click("#act-export", chromedp.ByQuery))
+	page.waitFor("the export", hasText("#act-result", "snapshot exported"))
+	page.run("import", chromedp.SetUploadFiles("#act-import-file", []string{fixture}, chromedp.ByQuery))
+	page.waitFor("the import", hasText("#act-result", "imported: 5 users"))
+	page.waitFor("bot2 gone", `!document.querySelector('#users li[data-uid="bot2"]') && !document.querySelector('#groups li[data-guid="ops"]')`)
+	if _, found := srv.User("bot2"); found {
+		t.Fatal("bot2 survived the import")
+	}
+	page.run("reset, confirmed", chromedp.Click("#act-reset", chromedp.ByQuery), chromedp.Click("#act-reset", chromedp.ByQuery))
+	page.waitFor("the reset", hasText("#act-result", "reset to the seeded state"))
+}
