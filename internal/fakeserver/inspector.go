@@ -149,7 +149,9 @@ func inspectorForbidden(w http.ResponseWriter, msg string) {
 
 // serveInspector serves everything under /_fake/ui.
 func (s *Server) serveInspector(w http.ResponseWriter, r *http.Request) {
-	s.setInspectorHeaders(w, r)
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
 	if !isLoopback(r) {
 		inspectorForbidden(w, "The inspector is served to loopback clients only.")
 		return
@@ -158,6 +160,7 @@ func (s *Server) serveInspector(w http.ResponseWriter, r *http.Request) {
 		inspectorForbidden(w, "The inspector answers requests for the loopback host only (Host header).")
 		return
 	}
+	s.setInspectorHeaders(w, r) // the Host is one of ours: it may go into the policy
 	rest := strings.TrimPrefix(r.URL.Path, "/_fake/ui")
 	if api, ok := strings.CutPrefix(rest, "/api/"); ok {
 		if s.inspectorCrossOrigin(r) {
