@@ -62,6 +62,11 @@ func banner(srv *fakeserver.Server, in bannerInfo) string {
 		line("users", fmt.Sprintf("%d %s: %s; %d groups, %d messages", st.Users, from, strings.Join(names, ", "), st.Groups, st.Messages))
 	}
 	line("test hooks", strings.TrimSuffix(srv.BaseURL(), "/v3.0")+"/_fake/   (loopback, header apiKey)")
+	if cfg.Plain {
+		line("inspector", srv.InspectorURL()+"   (open it in a browser on this machine)")
+	} else {
+		line("inspector", srv.InspectorURL()+"   (open it in a browser on this machine; trust the CA file, or use -plain)")
+	}
 	line("docs", "docs/emulator.md")
 	return b.String()
 }

@@ -69,6 +69,10 @@ func (s *Server) replaceStateLocked(st *state) {
 		st.j = old.j
 		st.rewriteAll()
 	}
+	if old := s.st; old != nil && old.obs != nil {
+		st.obs = old.obs
+		st.obs.markAll() // the inspector's pages reload their whole view
+	}
 	s.st = st
 }
 

@@ -117,6 +117,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 			if fr.remaining == 0 {
 				s.hooks.faults = append(s.hooks.faults[:i:i], s.hooks.faults[i+1:]...)
 			}
+			s.inspectFaultsLocked()
 		}
 		break
 	}
@@ -220,6 +221,7 @@ func (s *Server) AddFault(f Fault) (string, error) {
 		rem = -1
 	}
 	s.hooks.faults = append(s.hooks.faults, &faultRec{id: id, f: f, remaining: rem})
+	s.inspectFaultsLocked()
 	return id, nil
 }
 
@@ -228,6 +230,7 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.hooks.faults = nil
+	s.inspectFaultsLocked()
 }
 
 // socketsLocked lists the sockets of uid ("" = every socket, authenticated or
@@ -270,6 +273,7 @@ func (s *Server) HalfOpenSockets(uid string) int {
 		c.halfOpen.Store(true)
 		_ = c.ws.SetReadDeadline(time.Time{})
 	}
+	s.inspectSockets()
 	return len(conns)
 }
 

@@ -188,6 +188,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.leave()
+	if r.URL.Path == "/_fake/ui" || strings.HasPrefix(r.URL.Path, "/_fake/ui/") {
+		s.serveInspector(w, r) // same-origin only: no CORS (inspector.go)
+		return
+	}
 	setCORS(w, r)
 	if r.Method == http.MethodOptions {
 		w.WriteHeader(http.StatusNoContent)

@@ -102,11 +102,17 @@ func (st *state) touch(kind recKind, a, b string) {
 	if st.j != nil {
 		st.j.mark(recKey{kind: kind, a: a, b: b})
 	}
+	if st.obs != nil {
+		st.obs.mark(recKey{kind: kind, a: a, b: b})
+	}
 }
 
 func (st *state) touchMsg(m *msgRec) {
 	if st.j != nil {
 		st.j.mark(recKey{kind: kMessage, id: m.id})
+	}
+	if st.obs != nil {
+		st.obs.mark(recKey{kind: kMessage, id: m.id})
 	}
 }
 

@@ -61,6 +61,9 @@ type Server struct {
 
 	// store is the durable store; nil without Config.DataDir.
 	store *store
+
+	// insp is the inspector page's state (inspector.go).
+	insp inspector
 }
 
 // New starts a server listening on cfg.Addr (HTTPS and WSS on one port, or

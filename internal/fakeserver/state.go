@@ -213,6 +213,9 @@ type state struct {
 	seq        int64 // for stable ordering of bans, blocks and joins
 	// j records the changes for the durable store; nil without one.
 	j *journal
+	// obs records them for the inspector's live feed (inspector_feed.go);
+	// nil while no page watches.
+	obs *inspHub
 }
 
 type mediaFile struct {
