@@ -205,7 +205,7 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.st.users[uid] != nil {
+	if s.st.users[uid] != nil || uid == appSystemUID {
 		return nil, errUIDExists(uid)
 	}
 	now := s.now()
