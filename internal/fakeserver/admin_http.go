@@ -400,6 +400,10 @@ func redactPath(p string) string {
 	return p[:i+len(marker)] + "{authToken}" + tail
 }
 
+// RESTBaseURL returns the base URL of the documented REST API, e.g.
+// "https://127.0.0.1:PORT/v3" ("http://" when Plain).
+func (s *Server) RESTBaseURL() string { return strings.TrimSuffix(s.BaseURL(), ".0") }
+
 // RESTEndpoint is one documented endpoint of CometChat's REST API and what
 // the emulator does with it (docs/emulator.md lists them all).
 type RESTEndpoint struct {
