@@ -66,6 +66,17 @@ func spkiHash(t *testing.T, caFile string) string {
 // only, with a fresh profile.
 func newBrowser(t *testing.T, chrome, spki string) context.Context {
 	t.Helper()
+	// not t.TempDir: Chromium's helper processes may still write the profile
+	// for a moment after the browser ended, so its removal is retried
+	profile, err := os.MkdirTemp("", "cometchat-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // runs after the browser's cleanup below
+		for i := 0; i < 50 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chrome),
 		chromedp.Flag("headless", true),
@@ -78,7 +89,7 @@ func newBrowser(t *testing.T, chrome, spki string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("ignore-certificate-errors-spki-list", spki),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
