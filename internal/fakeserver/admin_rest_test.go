@@ -227,6 +227,17 @@ func TestRESTAPIAuthTokens(t *testing.T) {
 	if n := countList(t, h.rest("GET", "/users/superhero1/auth_tokens", "", "")); n != 0 {
 		t.Fatalf("%d tokens after a flush", n)
 	}
+	// a client's login (client API) is listed with its time and platform
+	s := h.login("superhero2")
+	var toks []struct {
+		AuthToken string `json:"authToken"`
+		CreatedAt int64  `json:"createdAt"`
+		Platform  string `json:"platform"`
+	}
+	okREST(t, h.rest("GET", "/users/superhero2/auth_tokens", "", ""), &toks)
+	if len(toks) != 1 || toks[0].AuthToken != s.token || toks[0].CreatedAt == 0 || toks[0].Platform != "GO" {
+		t.Fatalf("the login's token: %+v", toks)
+	}
 	roundTrips(t, h)
 }
 
