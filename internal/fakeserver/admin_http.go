@@ -129,7 +129,7 @@ func (s *Server) adminRoutes() []adminRoute {
 			reason: notServed("saved messages are not part of the emulator's state")},
 		{method: "DELETE", path: "/messages/{id}/save", resource: messages, title: "Unsave Message", ob: obRequired,
 			reason: notServed("saved messages are not part of the emulator's state")},
-		{method: "POST", path: "/messages/{id}/interacted", resource: messages, title: "Mark Message As Interacted", ob: obRequired,
+		{method: "PATCH", path: "/messages/{id}/interacted", resource: messages, title: "Mark Message As Interacted", ob: obRequired,
 			reason: notServed("interactive messages are not part of the emulator's state")},
 		// Conversations
 		{method: "GET", path: "/conversations", resource: convs, title: "List conversations", ob: obOptional, h: s.aListConversations},
