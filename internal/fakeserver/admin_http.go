@@ -296,7 +296,8 @@ func (s *Server) serveRESTAPI(w http.ResponseWriter, r *http.Request) {
 	if rt == nil {
 		for _, nr := range notServedResources {
 			if rel == nr.prefix || strings.HasPrefix(rel, nr.prefix+"/") {
-				fail(errNotServed(r.Method, rel, nr.resource, ""))
+				// only the resource is named: a path such as /apikeys/{apiKey} holds a credential
+				fail(errNotServed(r.Method, nr.prefix+"/…", nr.resource, ""))
 				return
 			}
 		}
@@ -383,21 +384,23 @@ func (s *Server) actingUser(rc *reqCtx, mode obMode) *apiError {
 	return nil
 }
 
-// redactPath hides the auth token of a path such as
-// /v3/users/{uid}/auth_tokens/{authToken}: paths are logged and echoed in
-// errors, credentials never are.
+// redactPath hides the auth token or API key of a path such as
+// /v3/users/{uid}/auth_tokens/{authToken} or /v3/apikeys/{apiKey}: paths are
+// logged and echoed in errors, credentials never are.
 func redactPath(p string) string {
-	const marker = "/auth_tokens/"
-	i := strings.Index(strings.ToLower(p), marker)
-	if i < 0 || len(p) == i+len(marker) {
-		return p
+	for _, m := range [...]struct{ marker, name string }{{"/auth_tokens/", "{authToken}"}, {"/apikeys/", "{apiKey}"}} {
+		i := strings.Index(strings.ToLower(p), m.marker)
+		if i < 0 || len(p) == i+len(m.marker) {
+			continue
+		}
+		rest := p[i+len(m.marker):]
+		tail := ""
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			tail = rest[j:]
+		}
+		p = p[:i+len(m.marker)] + m.name + tail
 	}
-	rest := p[i+len(marker):]
-	tail := ""
-	if j := strings.IndexByte(rest, '/'); j >= 0 {
-		tail = rest[j:]
-	}
-	return p[:i+len(marker)] + "{authToken}" + tail
+	return p
 }
 
 // RESTBaseURL returns the base URL of the documented REST API, e.g.

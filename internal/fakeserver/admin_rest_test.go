@@ -218,6 +218,11 @@ func TestRESTAPIAuthTokens(t *testing.T) {
 	if r := h.rest("GET", "/users/superhero2/auth_tokens/"+a.AuthToken, "", ""); strings.Contains(string(r.Raw), a.AuthToken) {
 		t.Fatal("an error echoes the auth token")
 	}
+	for _, p := range []string{"/users/superhero1/auth_tokens/" + a.AuthToken + "/extra", "/apikeys/" + testAPIKey} {
+		if r := h.rest("GET", p, "", ""); strings.Contains(string(r.Raw), a.AuthToken) || strings.Contains(string(r.Raw), testAPIKey) {
+			t.Fatalf("an error echoes a credential: %s", r.Raw)
+		}
+	}
 	// the token logs in (client API) until it is deleted
 	ok(t, h.do(req{method: "GET", path: "me", token: a.AuthToken}), (*userOut)(nil))
 	okREST(t, h.rest("DELETE", "/users/superhero1/auth_tokens/"+a.AuthToken, "", ""), (*struct{})(nil))
