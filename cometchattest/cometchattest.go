@@ -127,6 +127,11 @@ func (s *Server) APIKey() string { return s.fs.Config().APIKey }
 // Region is the region the server reports.
 func (s *Server) Region() string { return s.fs.Config().Region }
 
+// RESTBaseURL returns the base URL of CometChat's documented REST API on
+// this server, e.g. "https://127.0.0.1:PORT/v3": what a backend's admin
+// client (package admin) calls with the REST API key.
+func (s *Server) RESTBaseURL() string { return s.fs.RESTBaseURL() }
+
 // CertPEM is the PEM certificate clients must trust (nil in plain mode).
 func (s *Server) CertPEM() []byte { return s.fs.CertPEM() }
 

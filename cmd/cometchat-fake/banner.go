@@ -11,6 +11,7 @@ type bannerInfo struct {
 	caFile     string
 	dataDir    string
 	importFile string
+	tlsCert    string
 }
 
 // banner says what a client needs, after the ready line: the URLs, the app
@@ -21,6 +22,7 @@ func banner(srv *fakeserver.Server, in bannerInfo) string {
 	var b strings.Builder
 	line := func(k, v string) { fmt.Fprintf(&b, "  %-14s %s\n", k+":", v) }
 	line("REST base URL", srv.BaseURL())
+	line("REST API", srv.RESTBaseURL()+"   (CometChat's REST API for backends; header apikey)")
 	line("websocket URL", srv.WebSocketURL())
 	line("app id", cfg.AppID)
 	line("region", cfg.Region)
@@ -29,6 +31,8 @@ func banner(srv *fakeserver.Server, in bannerInfo) string {
 	switch {
 	case cfg.Plain:
 		line("TLS", "none: plain http/ws (-plain)")
+	case in.tlsCert != "":
+		line("certificate", in.tlsCert+"   (yours, from -tls-cert)")
 	case in.caFile != "":
 		line("CA file", in.caFile+"   (trust it, e.g. NODE_EXTRA_CA_CERTS="+in.caFile+")")
 	default:

@@ -56,7 +56,8 @@ func TestDocsCurlSnippets(t *testing.T) {
 		t.Fatalf("the snippets failed: %v\n%s", err, out)
 	}
 	for _, want := range []string{`"uid":"alice"`, `"text":"Hello!"`, `"guid":"book-club"`, `"text":"First meeting on Monday"`,
-		`"format": "cometchat-fake-snapshot"`} {
+		`"format": "cometchat-fake-snapshot"`, `"uid":"helper-bot"`, `"text":"I keep the minutes"`, `"sender":"app_system"`,
+		`"User with helper-bot has been deleted successfully."`} {
 		if !strings.Contains(string(out)+readFile(t, filepath.Join(cmd.Env[len(cmd.Env)-1][len("TMPDIR="):], "cometchat-fixture.json")), want) {
 			t.Errorf("the snippets' output lacks %s:\n%s", want, out)
 		}

@@ -161,6 +161,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	region := fs.String("region", fakeserver.DefaultRegion, "region reported in the settings")
 	caOut := fs.String("ca-out", "", "write the PEM certificate clients must trust to this file")
 	plain := fs.Bool("plain", false, "serve http/ws instead of https/wss")
+	tlsCert := fs.String("tls-cert", "", "serve this TLS certificate (PEM; e.g. from mkcert) instead of the emulator's own; needs -tls-key")
+	tlsKey := fs.String("tls-key", "", "the key of -tls-cert (PEM)")
 	maxUpload := byteSize(fakeserver.DefaultMaxUploadBytes)
 	fs.Var(&maxUpload, "max-upload", "largest media upload (bytes; K, M, G suffixes allowed)")
 	maxMedia := byteSize(fakeserver.DefaultMaxMediaBytes)
@@ -196,6 +198,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	if (*tlsCert == "") != (*tlsKey == "") || *plain && *tlsCert != "" {
+		return errors.New("-tls-cert and -tls-key go together, and not with -plain")
+	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelDebug
@@ -213,6 +218,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := fakeserver.New(fakeserver.Config{
 		DataDir: *dataDir, Snapshot: snapshot,
 		Addr: *addr, AppID: *appID, AuthKey: *authKey, APIKey: *apiKey, Region: *region, Plain: *plain,
+		TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey,
 		MaxUploadBytes: int64(maxUpload), MaxMediaBytes: int64(maxMedia), Logger: logger, PublicHost: *publicHost, AnyAppID: *anyApp,
 		AutoCreateUsers: *autoUsers, RevokeTokenOnLogout: *revoke, NoSeed: *noSeed,
 		Extensions: extensions, Features: features,
@@ -237,7 +243,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := fmt.Fprintf(stdout, "cometchat-fake: listening on %s (%s, app %s)\n", srv.Addr(), scheme, srv.Config().AppID); err != nil {
 		return fmt.Errorf("print the ready line: %w", err)
 	}
-	_, _ = io.WriteString(stdout, banner(srv, bannerInfo{caFile: *caOut, dataDir: *dataDir, importFile: *importFile}))
+	_, _ = io.WriteString(stdout, banner(srv, bannerInfo{caFile: *caOut, dataDir: *dataDir, importFile: *importFile, tlsCert: *tlsCert}))
 	var failed error
 	select {
 	case <-ctx.Done():

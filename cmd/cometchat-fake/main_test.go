@@ -92,7 +92,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 
 func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"-max-upload", "lots"}, {"extra"}, {"-addr", "256.0.0.1:99999"},
-		{"-extension", "=Name"}, {"-feature", "x=maybe"}, {"-feature", "=true"}} {
+		{"-extension", "=Name"}, {"-feature", "x=maybe"}, {"-feature", "=true"},
+		{"-tls-cert", "c.pem"}, {"-tls-key", "k.pem"}, {"-plain", "-tls-cert", "c.pem", "-tls-key", "k.pem"},
+		{"-addr", "127.0.0.1:0", "-tls-cert", "/nonexistent/c.pem", "-tls-key", "/nonexistent/k.pem"}} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Fatalf("%v: want an error", args)
 		}

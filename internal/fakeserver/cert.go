@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"os"
 	"time"
 )
 
@@ -82,4 +83,37 @@ func reusableCertificate(certPEM, keyPEM []byte, host string, now time.Time) (tl
 		return tls.Certificate{}, false
 	}
 	return cert, true
+}
+
+// loadCertificate reads the certificate (chain) and key the developer gave
+// (Config.TLSCertFile, TLSKeyFile) and returns the certificate PEM clients
+// trust through CertPEM.
+func loadCertificate(certFile, keyFile string) (tls.Certificate, []byte, error) {
+	if certFile == "" || keyFile == "" {
+		return tls.Certificate{}, nil, fmt.Errorf("a TLS certificate needs both the certificate and the key file")
+	}
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("read the TLS certificate: %w", err)
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("read the TLS key: %w", err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("the TLS certificate and key do not make a pair: %w", err)
+	}
+	var out []byte // the certificates only, never the key
+	for rest := certPEM; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type == "CERTIFICATE" {
+			out = append(out, pem.EncodeToMemory(&pem.Block{Type: b.Type, Bytes: b.Bytes})...)
+		}
+	}
+	return cert, out, nil
 }

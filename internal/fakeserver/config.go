@@ -21,6 +21,11 @@ type Config struct {
 	Region string
 	// Plain serves http/ws instead of https/wss.
 	Plain bool
+	// TLSCertFile and TLSKeyFile, set together, serve this certificate (PEM,
+	// the chain in the certificate file), e.g. one made by mkcert that the
+	// browsers already trust, instead of the server's own; CertPEM then
+	// returns the certificate file's PEM.
+	TLSCertFile, TLSKeyFile string
 	// MaxUploadBytes bounds a media upload; default 100 MiB.
 	MaxUploadBytes int64
 	// MaxMediaBytes bounds the media store (every uploaded file, kept in

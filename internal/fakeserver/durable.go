@@ -116,6 +116,9 @@ func (s *Server) syncInto(err *error) {
 // kept in it while it still serves (so that a CA file clients trust stays
 // good across restarts), else a new one, kept for the next start.
 func (s *Server) certificate(host string) (tls.Certificate, []byte, error) {
+	if s.cfg.TLSCertFile != "" || s.cfg.TLSKeyFile != "" {
+		return loadCertificate(s.cfg.TLSCertFile, s.cfg.TLSKeyFile)
+	}
 	now := time.Now() // real time: clients check it
 	if s.store != nil {
 		certPEM, keyPEM := s.store.getMeta(metaTLSCert), s.store.getMeta(metaTLSKey)

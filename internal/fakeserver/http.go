@@ -212,6 +212,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveMedia(w, r)
 		return
 	}
+	if isRESTAPI(r) {
+		s.serveRESTAPI(w, r) // the documented REST API (admin_http.go)
+		return
+	}
 	s.serveAPI(w, r)
 }
 
@@ -222,6 +226,7 @@ func setCORS(w http.ResponseWriter, r *http.Request) {
 		origin = "*"
 	}
 	h.Set("Access-Control-Allow-Origin", origin)
+	h.Add("Vary", "Origin") // the answer depends on the Origin: caches must not share it
 	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", "appId, authToken, apiKey, resource, sdk, chatApiVersion, Authorization, "+
 		"settingsHash, settingsHashReceivedAt, onBehalfOf, Accept, Content-Type")
@@ -240,7 +245,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// request of this app counts against its buckets (decision 24)
 	if rt == nil {
 		s.peekRate(kind).set(w)
-		writeError(w, errAPINotFound(r.Method, r.URL.Path))
+		writeError(w, errAPINotFound(r.Method, redactPath(r.URL.Path)))
 		return
 	}
 	rc := &reqCtx{s: s, r: r, params: params, q: parseQuery(r.URL.RawQuery),

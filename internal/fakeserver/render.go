@@ -35,6 +35,9 @@ func (s *Server) renderUID(uid, viewer string) userJSON {
 	if u := s.st.users[uid]; u != nil {
 		return s.renderUser(u, viewer)
 	}
+	if uid == appSystemUID {
+		return appSystemJSON()
+	}
 	return userJSON{UID: uid, Name: uid, Status: "offline"}
 }
 

@@ -59,7 +59,7 @@ func (s *Server) logRequest(r *http.Request, w *loggedWriter, start time.Time) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", status,
+	s.log.Info("request", "method", r.Method, "path", redactPath(r.URL.Path), "status", status,
 		"ms", float64(time.Since(start).Microseconds())/1000, "uid", w.uid)
 }
 

@@ -151,6 +151,7 @@ func (s *Server) hCreateAuthToken(rc *reqCtx) ([]byte, error) {
 	}
 	tok := newToken(uid)
 	s.st.addToken(tok, uid)
+	s.st.setTokenMeta(tok, tokenMeta{createdAt: s.now(), platform: string(req.Platform)}) // listed by the REST API
 	s.recordSessionLocked(rc, uid, req)
 	j := s.renderUser(u, "")
 	j.AuthToken = tok
@@ -205,7 +206,7 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.st.users[uid] != nil {
+	if s.st.users[uid] != nil || uid == appSystemUID {
 		return nil, errUIDExists(uid)
 	}
 	now := s.now()
@@ -217,9 +218,7 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 	s.st.touch(kUser, uid, "")
 	j := s.renderUser(u, "")
 	if bool(req.WithAuthToken) && rc.restKey {
-		tok := newToken(uid)
-		s.st.addToken(tok, uid)
-		j.AuthToken = tok
+		j.AuthToken = s.newRESTTokenLocked(uid, now)
 	}
 	return dataReply(j), nil
 }

@@ -28,6 +28,8 @@ type Server struct {
 	srv     *http.Server
 	// routeTable is the REST routes, fixed at New.
 	routeTable []route
+	// adminTable is the documented REST API's routes (admin_http.go).
+	adminTable []adminRoute
 
 	// lifeMu serialises Close and Restart.
 	lifeMu    sync.Mutex
@@ -74,6 +76,7 @@ func New(cfg Config) (*Server, error) {
 		conns: map[string]map[*wsConn]struct{}{}, allConns: map[*wsConn]struct{}{}, changed: make(chan struct{})}
 	s.gateCond = sync.NewCond(&s.gateMu)
 	s.routeTable = s.routes()
+	s.adminTable = s.adminRoutes()
 	s.hooks.init()
 	if err := s.initState(); err != nil {
 		return nil, err

@@ -58,6 +58,11 @@ type snapUser struct {
 type snapToken struct {
 	Token string `json:"token"`
 	UID   string `json:"uid"`
+	// What the REST API keeps about a token (absent for older tokens).
+	CreatedAt int64           `json:"createdAt,omitempty"`
+	Platform  string          `json:"platform,omitempty"`
+	UserAgent string          `json:"userAgent,omitempty"`
+	AppInfo   json.RawMessage `json:"appInfo,omitempty"`
 }
 
 type snapMember struct {
@@ -127,6 +132,8 @@ type snapMessage struct {
 	OnCall         *snapCall                  `json:"onCall,omitempty"`
 	ScopeOld       string                     `json:"scopeOld,omitempty"`
 	ScopeNew       string                     `json:"scopeNew,omitempty"`
+	// Erased: deleted permanently; it keeps its id and nothing else counts.
+	Erased bool `json:"erased,omitempty"`
 }
 
 type snapConv struct {
@@ -136,6 +143,7 @@ type snapConv struct {
 	HiddenUpTo     int64    `json:"hiddenUpTo,omitempty"`
 	DeliveredUpTo  int64    `json:"deliveredUpTo,omitempty"`
 	ReadUpTo       int64    `json:"readUpTo,omitempty"`
+	PinnedAt       int64    `json:"pinnedAt,omitempty"`
 }
 
 type snapBlock struct {
@@ -262,7 +270,7 @@ func snapMessageOf(m *msgRec) *snapMessage {
 		ReceiverType: m.receiverType, Category: m.category, Type: m.typ, Tags: cloneStrings(m.tags), SentAt: m.sentAt,
 		UpdatedAt: m.updatedAt, EditedAt: m.editedAt, EditedBy: m.editedBy, DeletedAt: m.deletedAt, DeletedBy: m.deletedBy,
 		ParentID: m.parentID, ReplyCount: m.replyCount, Action: m.action, OnUser: m.onUser, OnCall: snapCallOf(m.onCall),
-		ScopeOld: m.scopeOld, ScopeNew: m.scopeNew}
+		ScopeOld: m.scopeOld, ScopeNew: m.scopeNew, Erased: m.erased}
 	if m.sendKey != 0 {
 		j.SendKey = strconv.FormatUint(m.sendKey, 16)
 	}
@@ -284,7 +292,16 @@ func snapMessageOf(m *msgRec) *snapMessage {
 
 func snapConvOf(uid, convID string, c *userConv) snapConv {
 	return snapConv{UID: uid, ConversationID: convID, Tags: cloneStrings(c.tags), HiddenUpTo: c.hiddenUpTo,
-		DeliveredUpTo: c.deliveredUpTo, ReadUpTo: c.readUpTo}
+		DeliveredUpTo: c.deliveredUpTo, ReadUpTo: c.readUpTo, PinnedAt: c.pinnedAt}
+}
+
+// snapTokenOf is the record of the auth token tok of uid.
+func (st *state) snapTokenOf(tok, uid string) snapToken {
+	j := snapToken{Token: tok, UID: uid}
+	if m, ok := st.tokenMeta[tok]; ok {
+		j.CreatedAt, j.Platform, j.UserAgent, j.AppInfo = m.createdAt, m.platform, m.userAgent, cloneRaw(m.appInfo)
+	}
+	return j
 }
 
 func snapSessionOf(r *sessionRec) snapSession {
@@ -313,7 +330,7 @@ func (st *state) toSnapshot() *snapshot {
 		sn.Users = append(sn.Users, snapUserOf(st.users[uid]))
 	}
 	for _, tok := range sortedKeys(st.tokens) {
-		sn.AuthTokens = append(sn.AuthTokens, snapToken{Token: tok, UID: st.tokens[tok]})
+		sn.AuthTokens = append(sn.AuthTokens, st.snapTokenOf(tok, st.tokens[tok]))
 	}
 	for _, guid := range sortedKeys(st.groups) {
 		sn.Groups = append(sn.Groups, snapGroupOf(st.groups[guid]))
@@ -382,6 +399,10 @@ func (sn *snapshot) toState() *state {
 	}
 	for _, t := range sn.AuthTokens {
 		st.addToken(t.Token, t.UID)
+		if t.CreatedAt != 0 || t.Platform != "" || t.UserAgent != "" || len(t.AppInfo) > 0 {
+			st.setTokenMeta(t.Token, tokenMeta{createdAt: t.CreatedAt, platform: t.Platform, userAgent: t.UserAgent,
+				appInfo: cloneRaw(t.AppInfo)})
+		}
 	}
 	for _, g := range sn.Groups {
 		rec := &groupRec{guid: g.GUID, name: g.Name, typ: g.Type, password: g.Password, icon: g.Icon,
@@ -401,13 +422,14 @@ func (sn *snapshot) toState() *state {
 		m := msgOfSnap(&sn.Messages[i])
 		st.messages = append(st.messages, m)
 		st.convs[m.convID] = append(st.convs[m.convID], m)
-		if m.muid != "" && m.isPlain() {
+		if m.muid != "" && m.isPlain() && !m.erased {
 			st.byMuid[m.sender+"\x00"+m.muid] = m
 		}
 	}
 	for _, c := range sn.Conversations {
 		uc := st.userConv(c.UID, c.ConversationID)
 		uc.tags, uc.hiddenUpTo, uc.deliveredUpTo, uc.readUpTo = cloneStrings(c.Tags), c.HiddenUpTo, c.DeliveredUpTo, c.ReadUpTo
+		uc.pinnedAt = c.PinnedAt
 	}
 	for _, b := range sn.Blocks {
 		if st.blocks[b.Blocker] == nil {
@@ -454,7 +476,7 @@ func msgOfSnap(j *snapMessage) *msgRec {
 		receiverType: j.ReceiverType, category: j.Category, typ: j.Type, tags: cloneStrings(j.Tags), sentAt: j.SentAt,
 		updatedAt: j.UpdatedAt, editedAt: j.EditedAt, editedBy: j.EditedBy, deletedAt: j.DeletedAt, deletedBy: j.DeletedBy,
 		parentID: j.ParentID, replyCount: j.ReplyCount, action: j.Action, onUser: j.OnUser, scopeOld: j.ScopeOld,
-		scopeNew: j.ScopeNew}
+		scopeNew: j.ScopeNew, erased: j.Erased}
 	m.sendKey, _ = strconv.ParseUint(j.SendKey, 16, 64)
 	if len(j.Data) > 0 || m.isPlain() {
 		m.data = make(map[string]json.RawMessage, len(j.Data))

@@ -99,7 +99,8 @@ func (sn *snapshot) validate() error {
 			return snapErr("%s: type %q is not public, password or private", where, g.Type)
 		}
 		groups[g.GUID] = true
-		if err := userRef(where, "owner", g.Owner); err != nil {
+		// a group the app created without an owner has none
+		if err := userRef(where, "owner", g.Owner); g.Owner != "" && err != nil {
 			return err
 		}
 		members := map[string]bool{}
@@ -146,6 +147,9 @@ func (sn *snapshot) validateMessages(userRef func(where, field, uid string) erro
 			return snapErr("%s: message ids must be consecutive from idBase+1: want %d", where, last+1)
 		}
 		last = m.ID
+		if m.Erased {
+			continue // deleted permanently: its users may be gone
+		}
 		if err := sn.validateMessage(where, m, userRef); err != nil {
 			return err
 		}
@@ -165,7 +169,8 @@ func (sn *snapshot) validateMessages(userRef func(where, field, uid string) erro
 }
 
 func (sn *snapshot) validateMessage(where string, m *snapMessage, userRef func(where, field, uid string) error) error {
-	if err := userRef(where, "sender", m.Sender); err != nil {
+	// the app itself sends as app_system (REST API calls without onBehalfOf)
+	if err := userRef(where, "sender", m.Sender); m.Sender != appSystemUID && err != nil {
 		return err
 	}
 	switch m.ReceiverType {

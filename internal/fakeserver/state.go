@@ -111,6 +111,9 @@ type msgRec struct {
 	parentID   int64
 	replyCount int
 	receipts   map[string]*receiptRec // recipient uid -> receipt
+	// erased: deleted permanently (REST API). The record keeps its id, so
+	// that ids stay consecutive, but nobody sees it any more.
+	erased bool
 
 	// action and call messages
 	action    string
@@ -172,6 +175,7 @@ type userConv struct {
 	hiddenUpTo    int64 // deleted conversation: hidden until a message newer than this
 	deliveredUpTo int64
 	readUpTo      int64
+	pinnedAt      int64 // pinned by the user (REST API), 0 when not
 }
 
 type blockRec struct {
@@ -216,6 +220,11 @@ type state struct {
 	// obs records them for the inspector's live feed (inspector_feed.go);
 	// nil while no page watches.
 	obs *inspHub
+
+	// tokenMeta holds what the REST API keeps about an auth token (its
+	// creation time, platform, user agent, app info); a token without an
+	// entry has none of it. Created when first needed.
+	tokenMeta map[string]tokenMeta
 }
 
 type mediaFile struct {
@@ -264,6 +273,7 @@ func (st *state) removeToken(tok string) bool {
 	_, ok := st.tokens[tok]
 	delete(st.tokens, tok)
 	delete(st.tokenIDs, tokenID(tok))
+	delete(st.tokenMeta, tok)
 	if ok {
 		st.touch(kToken, tok, "")
 	}
@@ -440,6 +450,9 @@ func (g *groupRec) sortedMembers() []*memberRec {
 // canSee reports whether uid may read message m: a party of a 1:1 message or
 // a current member of the group.
 func (st *state) canSee(uid string, m *msgRec) bool {
+	if m.erased {
+		return false
+	}
 	if m.receiverType == "group" {
 		g := st.groups[m.receiver]
 		return g != nil && g.members[uid] != nil && m.id > g.baseID

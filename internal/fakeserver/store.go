@@ -436,7 +436,7 @@ func recordOps(st *state, keys []recKey) []storeOp {
 			}
 		case kToken:
 			if uid, ok := st.tokens[k.a]; ok {
-				op.val = encodeJSON(snapToken{Token: k.a, UID: uid}, false)
+				op.val = encodeJSON(st.snapTokenOf(k.a, uid), false)
 			}
 		case kGroup:
 			if g := st.groups[k.a]; g != nil {
