@@ -338,3 +338,35 @@ func TestRevokeHookClosesSocketsOfTheToken(t *testing.T) {
 	}
 	h.authRefused(t, s2)
 }
+
+// The hooks are for programs, never for a web page: they send no CORS
+// headers, and a browser request from another origin is refused, so that a
+// page of some site cannot reset the emulator with the default keys.
+func TestHooksRefuseOtherOrigins(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, fakeserver.Config{})
+	before := hookReply[fakeserver.Stats](t, h.hook("GET", "/_fake/state", ""))
+	for name, headers := range map[string]map[string]string{
+		"Origin of another site":    {"Origin": "https://evil.example"},
+		"Sec-Fetch-Site cross-site": {"Sec-Fetch-Site": "cross-site"},
+		"Sec-Fetch-Site same-site":  {"Sec-Fetch-Site": "same-site"},
+	} {
+		r := h.do(req{method: "POST", path: "/_fake/reset", apiKey: testAuthKey, appID: "-", headers: headers})
+		if r.Status != 403 {
+			t.Fatalf("%s: %d %s", name, r.Status, r.Raw)
+		}
+		if got := r.Header.Get("Access-Control-Allow-Origin"); got != "" {
+			t.Fatalf("%s: CORS header %q on a hook", name, got)
+		}
+	}
+	pre := h.do(req{method: "OPTIONS", path: "/_fake/reset", apiKey: testAuthKey, appID: "-",
+		headers: map[string]string{"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}})
+	if got := pre.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Fatalf("preflight allowed %q", got)
+	}
+	if after := hookReply[fakeserver.Stats](t, h.hook("GET", "/_fake/state", "")); after != before {
+		t.Fatalf("state changed: %+v -> %+v", before, after)
+	}
+	// programs (no Origin) still use them
+	hookReply[map[string]any](t, h.hook("POST", "/_fake/reset", ""))
+}

@@ -192,13 +192,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveInspector(w, r) // same-origin only: no CORS (inspector.go)
 		return
 	}
+	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
+		// The hooks are for programs on this machine, never for a web page:
+		// no CORS headers, and a browser request from another origin (a
+		// page of some site calling the default keys) is refused (CSRF).
+		if s.inspectorCrossOrigin(r) {
+			writeError(w, newErr(http.StatusForbidden, "AUTH_ERR_NO_ACCESS", "Test hooks refuse requests from other origins."))
+			return
+		}
+		s.serveHooks(w, r)
+		return
+	}
 	setCORS(w, r)
 	if r.Method == http.MethodOptions {
 		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
-		s.serveHooks(w, r)
 		return
 	}
 	if s.applyFault(w, r) {
