@@ -168,8 +168,8 @@ func TestHookFramesAndSocketControls(t *testing.T) {
 	}
 	// delayed frames still arrive in order
 	hookReply[struct{}](t, h.hook("POST", "/_fake/sockets/delay?uid=superhero1&ms=50", ""))
+	start := time.Now() // before the ping: a descheduled test must not shorten the measure
 	a.sendRaw([]byte(`{"action":"ping","ack":"true"}`))
-	start := time.Now()
 	a.waitFor("delayed pong", func(f frame) bool { return f.Action == "pong" })
 	if time.Since(start) < 50*time.Millisecond {
 		t.Fatal("pong was not delayed")
