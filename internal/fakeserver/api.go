@@ -377,20 +377,34 @@ func (s *Server) Stats() Stats {
 		Calls: len(s.st.calls)}
 }
 
-// Sockets returns how many authenticated sockets uid has.
+// Sockets returns how many authenticated sockets uid has ("" for every
+// user).
 func (s *Server) Sockets(uid string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.conns[normID(uid)])
+	return s.authedLocked(normID(uid))
 }
 
-// WaitForSockets waits until uid has exactly n authenticated sockets (n = 0:
-// until it has none), or ctx ends.
+// authedLocked counts uid's authenticated sockets ("" for every user).
+// Server.mu held.
+func (s *Server) authedLocked(uid string) int {
+	if uid != "" {
+		return len(s.conns[uid])
+	}
+	n := 0
+	for _, set := range s.conns {
+		n += len(set)
+	}
+	return n
+}
+
+// WaitForSockets waits until uid ("" for every user) has exactly n
+// authenticated sockets (n = 0: until it has none), or ctx ends.
 func (s *Server) WaitForSockets(ctx context.Context, uid string, n int) error {
 	uid = normID(uid)
 	for {
 		s.mu.Lock()
-		have, ch := len(s.conns[uid]), s.changed
+		have, ch := s.authedLocked(uid), s.changed
 		s.mu.Unlock()
 		if have == n {
 			return nil

@@ -251,13 +251,18 @@ func (s *Server) socketsLocked(uid string) []*wsConn {
 
 // DropSockets closes the TCP connections of uid's sockets (every socket
 // when uid is "") without a close frame, as a network loss would, and
-// returns how many it dropped. Presence offline follows as usual.
+// returns how many it dropped. It returns once the server has forgotten
+// them: Sockets no longer counts them, and the presence offline of a user
+// whose last socket it was is queued for the watchers.
 func (s *Server) DropSockets(uid string) int {
 	s.mu.Lock()
 	conns := s.socketsLocked(normID(uid))
 	s.mu.Unlock()
 	for _, c := range conns {
 		c.drop()
+	}
+	for _, c := range conns {
+		<-c.finished
 	}
 	return len(conns)
 }
