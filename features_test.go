@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func TestOnlineCounts(t *testing.T) {
@@ -81,8 +81,8 @@ func TestGetJWT(t *testing.T) {
 }
 
 func TestExtensionsAndFeatures(t *testing.T) {
-	srv := startServer(t, fakeserver.Config{
-		Extensions: []fakeserver.Extension{{ID: "reactions", Name: "Reactions"}, {ID: "polls", Name: "Polls"}},
+	srv := startServer(t, cometchattest.Config{
+		Extensions: []cometchattest.Extension{{ID: "reactions", Name: "Reactions"}, {ID: "polls", Name: "Polls"}},
 		Features:   map[string]bool{"moderation": true, "translation": false},
 	})
 	ctx := ctxT(t)

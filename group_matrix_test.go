@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 // The full privilege matrix of issue 3: actor × operation × target × group
@@ -348,7 +348,7 @@ func (r *mxRouter) listeners() (cometchat.GroupListener, cometchat.MessageListen
 }
 
 type mxWorld struct {
-	srv     *fakeserver.Server
+	srv     *cometchattest.Server
 	clients map[string]*cometchat.Client
 	router  *mxRouter
 }
@@ -358,7 +358,7 @@ type mxWorld struct {
 // and the banned users, banned with their scope.
 func (w *mxWorld) seed(t *testing.T, guid string, typ cometchat.GroupType) {
 	t.Helper()
-	g := fakeserver.Group{GUID: guid, Name: "Matrix " + guid, Type: string(typ), Owner: uOwner}
+	g := cometchattest.Group{GUID: guid, Name: "Matrix " + guid, Type: string(typ), Owner: uOwner}
 	if typ == cometchat.GroupTypePassword {
 		g.Password = mxPassword
 	}
@@ -383,13 +383,13 @@ func (w *mxWorld) members(guid string) map[string]string {
 	return out
 }
 
-func (w *mxWorld) group(guid string) (fakeserver.Group, bool) {
+func (w *mxWorld) group(guid string) (cometchattest.Group, bool) {
 	for _, g := range w.srv.Groups() {
 		if g.GUID == guid {
 			return g, true
 		}
 	}
-	return fakeserver.Group{}, false
+	return cometchattest.Group{}, false
 }
 
 func (w *mxWorld) banned(t *testing.T, guid string) []string {
@@ -465,7 +465,7 @@ func TestGroupPrivilegeMatrixFull(t *testing.T) {
 	srv := startServer(t)
 	for _, uid := range []string{uOwner, uAdmin, uAdmin2, uMod, uMod2, uPart, uPart2, uWatcher, uOutsider,
 		uBanned, uBanAdmin, uBanMod, uBanPart, uNewcomer} {
-		require.NoError(t, srv.CreateUser(fakeserver.User{UID: uid, Name: "User " + uid}))
+		require.NoError(t, srv.CreateUser(cometchattest.User{UID: uid, Name: "User " + uid}))
 	}
 	w := &mxWorld{srv: srv, clients: map[string]*cometchat.Client{}, router: &mxRouter{}}
 	for _, uid := range mxActorUID {

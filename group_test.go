@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func memberUIDs(ms []*cometchat.GroupMember) map[string]cometchat.GroupMemberScope {
@@ -127,7 +127,7 @@ func TestGroupsCreateGetUpdateList(t *testing.T) {
 func TestGroupMembersAndBannedLists(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	require.NoError(t, srv.CreateUser(fakeserver.User{UID: "outsider", Name: "Outsider"}))
+	require.NoError(t, srv.CreateUser(cometchattest.User{UID: "outsider", Name: "Outsider"}))
 	c1 := restClient(t, srv, "superhero1")
 	c4 := restClient(t, srv, "superhero4")
 	ctx := ctxT(t)

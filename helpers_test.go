@@ -18,32 +18,25 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 const wait = 10 * time.Second
 
 // startServer starts a fake server, with cfg if given, closed when the test
 // ends.
-func startServer(t testing.TB, cfg ...fakeserver.Config) *fakeserver.Server {
+func startServer(t testing.TB, cfg ...cometchattest.Config) *cometchattest.Server {
 	t.Helper()
 	require.LessOrEqual(t, len(cfg), 1, "at most one config")
-	var c fakeserver.Config
-	if len(cfg) == 1 {
-		c = cfg[0]
-	}
-	srv, err := fakeserver.New(c)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
+	return cometchattest.NewServer(t, cfg...)
 }
 
-func settingsFor(srv *fakeserver.Server) (cometchat.AppSettings, cometchat.Option) {
+func settingsFor(srv *cometchattest.Server) (cometchat.AppSettings, cometchat.Option) {
 	return cometchat.AppSettings{AdminHost: srv.BaseURL(), ClientHost: srv.BaseURL()},
 		cometchat.WithTLSConfig(&tls.Config{RootCAs: srv.CertPool()})
 }
 
-func newClient(t testing.TB, srv *fakeserver.Server, mod func(*cometchat.AppSettings), opts ...cometchat.Option) *cometchat.Client {
+func newClient(t testing.TB, srv *cometchattest.Server, mod func(*cometchat.AppSettings), opts ...cometchat.Option) *cometchat.Client {
 	t.Helper()
 	s, tlsOpt := settingsFor(srv)
 	if mod != nil {
@@ -62,7 +55,7 @@ func ctxT(t testing.TB) context.Context {
 }
 
 // loggedIn returns a client logged in as uid with a connected socket.
-func loggedIn(t testing.TB, srv *fakeserver.Server, uid string, opts ...cometchat.Option) *cometchat.Client {
+func loggedIn(t testing.TB, srv *cometchattest.Server, uid string, opts ...cometchat.Option) *cometchat.Client {
 	t.Helper()
 	c := newClient(t, srv, nil, opts...)
 	ctx := ctxT(t)
@@ -104,7 +97,7 @@ func (e *events[T]) none(t testing.TB) {
 
 // authToken creates an auth token through the admin REST API, as an app's
 // server would.
-func authToken(t testing.TB, srv *fakeserver.Server, uid string) string {
+func authToken(t testing.TB, srv *cometchattest.Server, uid string) string {
 	t.Helper()
 	req, err := http.NewRequestWithContext(ctxT(t), http.MethodPost, srv.BaseURL()+"/users/"+uid+"/auth_tokens", bytes.NewReader([]byte(`{}`)))
 	require.NoError(t, err)
@@ -126,14 +119,14 @@ func authToken(t testing.TB, srv *fakeserver.Server, uid string) string {
 
 // revoke makes the server forget a token, as an admin revoking a session
 // would.
-func revoke(t testing.TB, srv *fakeserver.Server, token string) {
+func revoke(t testing.TB, srv *cometchattest.Server, token string) {
 	t.Helper()
 	require.True(t, srv.RevokeToken(token))
 }
 
 // trustingTransport is an HTTP transport that trusts srv's certificate. Its
 // idle connections are closed when the test ends.
-func trustingTransport(t testing.TB, srv *fakeserver.Server) *http.Transport {
+func trustingTransport(t testing.TB, srv *cometchattest.Server) *http.Transport {
 	t.Helper()
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}}
 	t.Cleanup(tr.CloseIdleConnections)
@@ -141,7 +134,7 @@ func trustingTransport(t testing.TB, srv *fakeserver.Server) *http.Transport {
 }
 
 // trustingHTTPClient is an HTTP client of srv (see trustingTransport).
-func trustingHTTPClient(t testing.TB, srv *fakeserver.Server) *http.Client {
+func trustingHTTPClient(t testing.TB, srv *cometchattest.Server) *http.Client {
 	t.Helper()
 	return &http.Client{Transport: trustingTransport(t, srv)}
 }
@@ -229,7 +222,7 @@ func (r *httpRecorder) take() []string {
 }
 
 // recordingClient is a client of srv whose HTTP exchanges are recorded.
-func recordingClient(t testing.TB, srv *fakeserver.Server, opts ...cometchat.Option) (*cometchat.Client, *httpRecorder) {
+func recordingClient(t testing.TB, srv *cometchattest.Server, opts ...cometchat.Option) (*cometchat.Client, *httpRecorder) {
 	t.Helper()
 	rec := &httpRecorder{base: trustingTransport(t, srv)}
 	c := newClient(t, srv, nil, append([]cometchat.Option{cometchat.WithHTTPClient(&http.Client{Transport: rec})}, opts...)...)
@@ -237,7 +230,7 @@ func recordingClient(t testing.TB, srv *fakeserver.Server, opts ...cometchat.Opt
 }
 
 // restClient logs uid in without opening the socket: enough for REST calls.
-func restClient(t testing.TB, srv *fakeserver.Server, uid string) *cometchat.Client {
+func restClient(t testing.TB, srv *cometchattest.Server, uid string) *cometchat.Client {
 	t.Helper()
 	c := newClient(t, srv, func(s *cometchat.AppSettings) { s.ManualSocketConnection = true })
 	_, err := c.Login(ctxT(t), uid, srv.Config().AuthKey)
@@ -304,11 +297,11 @@ func failOnCall(t testing.TB) http.HandlerFunc {
 
 // bareServer starts a fake server without the seeded users and groups, with
 // the given users, so that list totals are exact.
-func bareServer(t *testing.T, uids ...string) *fakeserver.Server {
+func bareServer(t *testing.T, uids ...string) *cometchattest.Server {
 	t.Helper()
-	srv := startServer(t, fakeserver.Config{NoSeed: true})
+	srv := startServer(t, cometchattest.Config{NoSeed: true})
 	for _, uid := range uids {
-		require.NoError(t, srv.CreateUser(fakeserver.User{UID: uid, Name: "User " + uid}))
+		require.NoError(t, srv.CreateUser(cometchattest.User{UID: uid, Name: "User " + uid}))
 	}
 	return srv
 }
@@ -324,7 +317,7 @@ func connEvents(c *cometchat.Client) *events[string] {
 	return ev
 }
 
-// testClock is a settable time source for fakeserver.Config.Now; it starts
+// testClock is a settable time source for cometchattest.Config.Now; it starts
 // at the real time so that the certificates and JWTs it stamps look current.
 type testClock struct {
 	mu  sync.Mutex

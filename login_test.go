@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func TestLoginWithAuthKey(t *testing.T) {
@@ -110,7 +110,7 @@ func TestConcurrentLoginIsRefused(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
 	// The server holds the first login for a second, so the two overlap.
-	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users/superhero1/auth_tokens", Method: "POST", Delay: time.Second, Count: 1})
+	srv.AddFault(cometchattest.Fault{PathPrefix: "/v3.0/users/superhero1/auth_tokens", Method: "POST", Delay: time.Second, Count: 1})
 	c := newClient(t, srv, nil)
 	ctx := ctxT(t)
 	results := make(chan error, 2)
@@ -144,7 +144,7 @@ func TestLogoutCleansUpEvenWhenTheServerFails(t *testing.T) {
 	logouts := newEvents[struct{}]()
 	conn := connEvents(c)
 	c.AddLoginListener("l", cometchat.LoginListener{LogoutSuccess: func() { logouts.add(struct{}{}) }})
-	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/me", Method: "DELETE", Status: 500, Count: 10})
+	srv.AddFault(cometchattest.Fault{PathPrefix: "/v3.0/me", Method: "DELETE", Status: 500, Count: 10})
 	err := c.Logout(ctxT(t))
 	var ce *cometchat.Error
 	require.ErrorAs(t, err, &ce)

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func TestMediaUploadAndDownload(t *testing.T) {
@@ -67,7 +67,7 @@ func TestMediaUploadAndDownload(t *testing.T) {
 
 func TestMediaOverTheSizeLimit(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, fakeserver.Config{MaxUploadBytes: 1024})
+	srv := startServer(t, cometchattest.Config{MaxUploadBytes: 1024})
 	a := loggedIn(t, srv, "superhero1")
 	_, err := a.SendMediaMessage(ctxT(t), cometchat.NewMediaMessage("superhero2", cometchat.ReceiverTypeUser, cometchat.MessageTypeFile,
 		cometchat.MediaFile{Name: "big.bin", Reader: bytes.NewReader(make([]byte, 4096))}))

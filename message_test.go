@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func TestTextMessageUserToUser(t *testing.T) {
@@ -118,12 +118,12 @@ func TestRateLimitedSendIsRetried(t *testing.T) {
 	b := loggedIn(t, srv, "superhero2")
 	got := newEvents[*cometchat.TextMessage]()
 	b.AddMessageListener("b", cometchat.MessageListener{OnTextMessageReceived: got.add})
-	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/messages", Method: "POST", Status: 429, RetryAfter: 1, Count: 1})
+	srv.AddFault(cometchattest.Fault{PathPrefix: "/v3.0/messages", Method: "POST", Status: 429, RetryAfter: 1, Count: 1})
 	sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "patient")
 	require.Equal(t, "patient", got.next(t).Text)
 
 	// A call that is not idempotent is not retried: the caller sees the 429.
-	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users", Method: "POST", Status: 429, RetryAfter: 7, Count: 1})
+	srv.AddFault(cometchattest.Fault{PathPrefix: "/v3.0/users", Method: "POST", Status: 429, RetryAfter: 7, Count: 1})
 	_, err := a.CreateUser(ctxT(t), cometchat.NewUser("thor", "Thor"), srv.Config().AuthKey)
 	require.ErrorIs(t, err, cometchat.CodeTooManyRequests)
 	var ce *cometchat.Error
@@ -132,7 +132,7 @@ func TestRateLimitedSendIsRetried(t *testing.T) {
 	require.Equal(t, 7*time.Second, ce.RetryAfter)
 
 	// A 5xx on a GET is reported after the retries give up, not hidden.
-	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/users/superhero3", Method: "GET", Status: 500})
+	srv.AddFault(cometchattest.Fault{PathPrefix: "/v3.0/users/superhero3", Method: "GET", Status: 500})
 	_, err = a.GetUser(ctxT(t), "superhero3")
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, 500, ce.HTTPStatus)

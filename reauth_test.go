@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 // A bot that has been up for more than a day has an expired JWT: after the
@@ -24,7 +24,7 @@ import (
 func TestExpiredJWTIsRenewedAndTheClientComesBack(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{}
-	srv := startServer(t, fakeserver.Config{Now: clock.Now})
+	srv := startServer(t, cometchattest.Config{Now: clock.Now})
 	a := loggedIn(t, srv, "superhero1")
 	b := loggedIn(t, srv, "superhero2", fastRedial)
 	got := newEvents[*cometchat.TextMessage]()

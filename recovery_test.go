@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func TestMessagesSentWhileDisconnectedAreRecoveredInOrder(t *testing.T) {
@@ -179,7 +179,7 @@ func TestRecoveryDoesNotEchoOwnSends(t *testing.T) {
 	_, err := b.Login(ctx, "superhero2", srv.Config().AuthKey)
 	require.NoError(t, err)
 	// Slow down the anchor and the recovery page so that a send overlaps them.
-	srv.AddFault(fakeserver.Fault{PathPrefix: "/v3.0/messages", Method: "GET", Delay: 300 * time.Millisecond, Count: 2})
+	srv.AddFault(cometchattest.Fault{PathPrefix: "/v3.0/messages", Method: "GET", Delay: 300 * time.Millisecond, Count: 2})
 	require.NoError(t, b.Connect(ctx))
 	mine := sendTexts(t, b, "superhero1", cometchat.ReceiverTypeUser, "mine")[0]
 	theirs := sendTexts(t, a, "superhero2", cometchat.ReceiverTypeUser, "theirs")[0]

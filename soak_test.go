@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 var (
@@ -32,7 +32,7 @@ var (
 // long run.
 func TestSoak(t *testing.T) {
 	clock := &testClock{}
-	srv := startServer(t, fakeserver.Config{Now: clock.Now})
+	srv := startServer(t, cometchattest.Config{Now: clock.Now})
 	quick := cometchat.WithReconnectBackOff(func() backoff.BackOff { return backoff.NewConstantBackOff(5 * time.Millisecond) })
 	keepAlive := cometchat.WithKeepAlive(40*time.Millisecond, 80*time.Millisecond)
 	senders := []*cometchat.Client{loggedIn(t, srv, "superhero1"), loggedIn(t, srv, "superhero2")}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 // A frame over the read limit is never read into memory: the client drops
@@ -52,7 +52,7 @@ func TestFrameOverTheReadLimitReconnectsAndLosesNothing(t *testing.T) {
 // each exactly once, in order.
 func TestSlowSocketIsDisconnectedAndRecoversEveryMessageOnce(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, fakeserver.Config{MaxSocketQueueBytes: 1 << 20})
+	srv := startServer(t, cometchattest.Config{MaxSocketQueueBytes: 1 << 20})
 	b := loggedIn(t, srv, "superhero2", fastRedial, cometchat.WithDispatchQueueSize(2))
 	release := make(chan struct{})
 	var releaseOnce sync.Once

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func TestPresenceAndLogoutClosesTheSocket(t *testing.T) {
@@ -73,7 +73,7 @@ func TestGetAndUpdateUsers(t *testing.T) {
 func TestPresenceSubscriptions(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t)
-	require.NoError(t, srv.CreateUser(fakeserver.User{UID: "vip1", Name: "VIP", Role: "vip"}))
+	require.NoError(t, srv.CreateUser(cometchattest.User{UID: "vip1", Name: "VIP", Role: "vip"}))
 	require.NoError(t, srv.AddFriends("superhero2", "superhero3"))
 	all := presenceWatcher(t, srv, "superhero1", cometchat.PresenceSubscriptionAllUsers)
 	friends := presenceWatcher(t, srv, "superhero2", cometchat.PresenceSubscriptionFriends)
@@ -98,7 +98,7 @@ func TestPresenceSubscriptions(t *testing.T) {
 
 // presenceWatcher logs uid in with a presence subscription and records
 // online events as UIDs.
-func presenceWatcher(t *testing.T, srv *fakeserver.Server, uid string, sub cometchat.PresenceSubscription, roles ...string) *events[string] {
+func presenceWatcher(t *testing.T, srv *cometchattest.Server, uid string, sub cometchat.PresenceSubscription, roles ...string) *events[string] {
 	t.Helper()
 	w := newClient(t, srv, func(s *cometchat.AppSettings) { s.PresenceSubscription = sub; s.Roles = roles })
 	online := newEvents[string]()
