@@ -1,25 +1,36 @@
 // Command echobot shows a small bot: it answers every text message with its
 // echo, every media message with the file's name and size, and every custom
 // message with its type; it marks what it reads as read and shows "typing"
-// while it thinks.
+// while it thinks. Replies go to the conversation the message came from: the
+// user, or the group.
+//
+// It logs the bot in (the first user), has a second user ("you") talk to it
+// for a few lines, prints the exchange and exits 0. With no environment it
+// runs against a fake CometChat server started in this process (package
+// cometchattest):
 //
 //	go run ./examples/echobot
 //
-// It logs the bot in, has a second user talk to it for a few lines against
-// the bundled fake server (or CometChat itself, see examples/internal/backend),
-// prints the exchange and exits 0. Replies go to the conversation the message
-// came from: the user, or the group.
+// Against CometChat itself, set your app's id, region and auth key and,
+// optionally, the bot's and your UIDs (default superhero1,superhero2):
+//
+//	COMETCHAT_APP_ID=... COMETCHAT_REGION=us COMETCHAT_AUTH_KEY=... \
+//	COMETCHAT_UIDS=bot-uid,your-uid go run ./examples/echobot
+//
+// This file is a program of its own: copy it into a new module and
+// "go mod tidy" fetches what it needs.
 package main
 
 import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/examples/internal/backend"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
 func main() {
@@ -40,16 +51,18 @@ func replyTarget(m cometchat.Message) (string, cometchat.ReceiverType) {
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	be, err := backend.Connect()
+	be, err := cometchattest.StartOrEnv()
 	if err != nil {
 		return err
 	}
-	defer be.Close()
-	uids, err := backend.UIDs("superhero1", "superhero2")
+	defer func() { _ = be.Close() }()
+	fmt.Fprintln(os.Stderr, "# talking to", be)
+	uids, err := be.UIDs("superhero1", "superhero2")
 	if err != nil {
 		return err
 	}
 
+	// The bot.
 	bot, err := be.NewClient()
 	if err != nil {
 		return err
@@ -65,6 +78,7 @@ func run() error {
 			log.Printf("typing: %v", err)
 		}
 		defer func() { _ = bot.EndTyping(ctx, typing) }()
+		fmt.Println("bot: marked it read, typing...")
 		if _, err := bot.SendMessage(ctx, cometchat.NewTextMessage(to, typ, text)); err != nil {
 			log.Printf("answer: %v", err)
 		}
@@ -78,44 +92,46 @@ func run() error {
 		},
 		OnCustomMessageReceived: func(m *cometchat.CustomMessage) { answer(m, "got a "+string(m.Type)) },
 	})
-	if _, err := bot.Login(ctx, uids[0], be.AuthKey); err != nil {
+	botUser, err := bot.Login(ctx, uids[0], be.AuthKey)
+	if err != nil {
 		return fmt.Errorf("bot login: %w", err)
 	}
 	if err := bot.WaitConnected(ctx); err != nil {
 		return err
 	}
 
-	user, err := be.NewClient()
+	// You, talking to the bot.
+	you, err := be.NewClient()
 	if err != nil {
 		return err
 	}
-	defer func() { _ = user.Close() }()
+	defer func() { _ = you.Close() }()
 	answers := make(chan string, 10)
-	user.AddMessageListener("user", cometchat.MessageListener{
+	you.AddMessageListener("you", cometchat.MessageListener{
 		OnTextMessageReceived: func(m *cometchat.TextMessage) { answers <- m.Text },
-		OnTypingStarted:       func(t *cometchat.TypingIndicator) { fmt.Printf("(%s is typing)\n", t.Sender.Name) },
-		OnMessagesRead:        func(r *cometchat.MessageReceipt) { fmt.Printf("(read by %s)\n", r.Sender.Name) },
 	})
-	if _, err := user.Login(ctx, uids[1], be.AuthKey); err != nil {
-		return fmt.Errorf("user login: %w", err)
+	me, err := you.Login(ctx, uids[1], be.AuthKey)
+	if err != nil {
+		return fmt.Errorf("your login: %w", err)
 	}
-	if err := user.WaitConnected(ctx); err != nil {
+	if err := you.WaitConnected(ctx); err != nil {
 		return err
 	}
+	fmt.Printf("bot (%s, %s) is online; you (%s, %s) talk to it\n", botUser.UID, botUser.Name, me.UID, me.Name)
 
 	say := func(m cometchat.Message, label string) error {
 		fmt.Printf("you: %s\n", label)
 		switch v := m.(type) {
 		case *cometchat.TextMessage:
-			if _, err := user.SendMessage(ctx, v); err != nil {
+			if _, err := you.SendMessage(ctx, v); err != nil {
 				return err
 			}
 		case *cometchat.CustomMessage:
-			if _, err := user.SendCustomMessage(ctx, v); err != nil {
+			if _, err := you.SendCustomMessage(ctx, v); err != nil {
 				return err
 			}
 		case *cometchat.MediaMessage:
-			if _, err := user.SendMediaMessage(ctx, v); err != nil {
+			if _, err := you.SendMediaMessage(ctx, v); err != nil {
 				return err
 			}
 		}
@@ -128,15 +144,15 @@ func run() error {
 		}
 	}
 	for _, text := range []string{"hello", "is anybody there?"} {
-		if err := say(cometchat.NewTextMessage(uids[0], cometchat.ReceiverTypeUser, text), text); err != nil {
+		if err := say(cometchat.NewTextMessage(botUser.UID, cometchat.ReceiverTypeUser, text), text); err != nil {
 			return err
 		}
 	}
-	photo := cometchat.NewMediaMessage(uids[0], cometchat.ReceiverTypeUser, cometchat.MessageTypeImage,
+	photo := cometchat.NewMediaMessage(botUser.UID, cometchat.ReceiverTypeUser, cometchat.MessageTypeImage,
 		cometchat.MediaFile{Name: "sunset.jpg", Reader: strings.NewReader(strings.Repeat("jpeg", 2048))})
-	if err := say(photo, "(a photo)"); err != nil {
+	if err := say(photo, "(a photo, sunset.jpg)"); err != nil {
 		return err
 	}
-	loc := cometchat.NewCustomMessage(uids[0], cometchat.ReceiverTypeUser, "location", map[string]any{"lat": 51.5, "lng": -0.12})
+	loc := cometchat.NewCustomMessage(botUser.UID, cometchat.ReceiverTypeUser, "location", map[string]any{"lat": 51.5, "lng": -0.12})
 	return say(loc, "(a location)")
 }

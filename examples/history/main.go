@@ -1,13 +1,25 @@
 // Command history exports a conversation to JSON lines, oldest first: one
-// object per message with its id, time, sender, kind and text.
+// object per message with its id, time, sender, kind and text. It pages
+// through the history with an iterator and exits 0. The export holds every
+// category: the messages, and the actions (here "Message Deleted") that
+// SetCategories(cometchat.CategoryMessage) would leave out.
+//
+// With no environment it starts a fake CometChat server in this process
+// (package cometchattest), seeds a short conversation between superhero1
+// and superhero2 and exports it:
 //
 //	go run ./examples/history                 # to stdout
 //	go run ./examples/history -o chat.jsonl   # to a file
 //
-// Against the bundled fake server it first seeds a short conversation; against
-// CometChat itself (see examples/internal/backend) it exports the
-// conversation between the two users of COMETCHAT_UIDS. It pages through the
-// history with an iterator and exits 0.
+// Against CometChat itself, set your app's id, region and auth key; it logs
+// in as the first user of COMETCHAT_UIDS and exports their conversation with
+// the second (default superhero1,superhero2), seeding nothing:
+//
+//	COMETCHAT_APP_ID=... COMETCHAT_REGION=us COMETCHAT_AUTH_KEY=... \
+//	COMETCHAT_UIDS=your-uid,their-uid go run ./examples/history
+//
+// This file is a program of its own: copy it into a new module and
+// "go mod tidy" fetches what it needs.
 package main
 
 import (
@@ -21,9 +33,10 @@ import (
 	"time"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/examples/internal/backend"
+	"github.com/gocometchat/cometchat/cometchattest"
 )
 
+// line is one exported message.
 type line struct {
 	ID       int64  `json:"id"`
 	SentAt   string `json:"sentAt"`
@@ -45,12 +58,13 @@ func main() {
 func run(path string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	be, err := backend.Connect()
+	be, err := cometchattest.StartOrEnv()
 	if err != nil {
 		return err
 	}
-	defer be.Close()
-	uids, err := backend.UIDs("superhero1", "superhero2")
+	defer func() { _ = be.Close() }()
+	fmt.Fprintln(os.Stderr, "# talking to", be)
+	uids, err := be.UIDs("superhero1", "superhero2")
 	if err != nil {
 		return err
 	}
@@ -60,7 +74,7 @@ func run(path string) error {
 	}
 	defer func() { _ = me.Close() }()
 	if _, err := me.Login(ctx, uids[0], be.AuthKey); err != nil {
-		return err
+		return fmt.Errorf("login %s: %w", uids[0], err)
 	}
 	if be.Fake != nil {
 		if err := seed(ctx, me, be, uids); err != nil {
@@ -113,14 +127,16 @@ func run(path string) error {
 	return nil
 }
 
-func seed(ctx context.Context, me *cometchat.Client, be *backend.Backend, uids []string) error {
+// seed has the two users talk on the fake server; the last message is sent
+// to the wrong chat and deleted.
+func seed(ctx context.Context, me *cometchat.Client, be *cometchattest.Backend, uids []string) error {
 	peer, err := be.NewClient()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = peer.Close() }()
 	if _, err := peer.Login(ctx, uids[1], be.AuthKey); err != nil {
-		return err
+		return fmt.Errorf("login %s: %w", uids[1], err)
 	}
 	for i, text := range []string{"Morning!", "Morning. Coffee?", "On my way", "oops, wrong chat"} {
 		from, to := me, uids[1]

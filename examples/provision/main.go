@@ -1,15 +1,24 @@
 // Command provision shows what a backend does for the bots it runs: with the
 // REST API key (package admin) it provisions a bot user and the auth token
 // the bot logs in with, then runs the bot with the Go SDK (it answers every
-// text with its echo), and reads the conversation back through the REST API.
+// text with its echo), sends it a customer's message and reads the
+// conversation back through the REST API. It prints the story and exits 0.
+//
+// With no environment it starts a fake CometChat server in this process
+// (package cometchattest), which serves the REST API too:
 //
 //	go run ./examples/provision
 //
-// With no environment it starts the bundled fake CometChat server in this
-// process. With COMETCHAT_APP_ID, COMETCHAT_REGION and COMETCHAT_REST_API_KEY
-// set it provisions the bot in that CometChat app (the user is kept; it is
-// reused on the next run); the customer writing to it is the first UID of
-// COMETCHAT_UIDS (default superhero1), which must exist.
+// Against CometChat itself, set your app's id, region and REST API key (the
+// auth key is not needed) and, optionally, the customer's UID (the first of
+// COMETCHAT_UIDS, default superhero1), a user that must exist. The bot user,
+// echo-bot, is created on the first run and reused on the next ones.
+//
+//	COMETCHAT_APP_ID=... COMETCHAT_REGION=us COMETCHAT_REST_API_KEY=... \
+//	COMETCHAT_UIDS=customer-uid go run ./examples/provision
+//
+// This file is a program of its own: copy it into a new module and
+// "go mod tidy" fetches what it needs.
 package main
 
 import (
@@ -18,7 +27,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/gocometchat/cometchat"
@@ -26,7 +34,10 @@ import (
 	"github.com/gocometchat/cometchat/cometchattest"
 )
 
-const botUID = "echo-bot"
+const (
+	botUID  = "echo-bot"
+	botName = "Echo bot"
+)
 
 func main() {
 	if err := run(); err != nil {
@@ -34,82 +45,65 @@ func main() {
 	}
 }
 
-// backend is where the admin client and the bot connect.
-type backend struct {
-	admin    *admin.Client
-	appID    string
-	settings cometchat.AppSettings
-	options  []cometchat.Option
-	customer string
-	close    func()
-}
-
-func connect() (*backend, error) {
-	appID, region, key := os.Getenv("COMETCHAT_APP_ID"), os.Getenv("COMETCHAT_REGION"), os.Getenv("COMETCHAT_REST_API_KEY")
-	customer := "superhero1"
-	if uids := os.Getenv("COMETCHAT_UIDS"); uids != "" {
-		customer = strings.TrimSpace(strings.Split(uids, ",")[0])
+// adminClient is the backend's REST API client of be's app.
+func adminClient(be *cometchattest.Backend) (*admin.Client, error) {
+	if be.APIKey == "" {
+		return nil, errors.New("set COMETCHAT_REST_API_KEY: the backend needs the REST API key")
 	}
-	if appID != "" && region != "" && key != "" {
-		fmt.Fprintln(os.Stderr, "# talking to CometChat, app", appID, "region", region)
-		c, err := admin.New(appID, region, key)
-		if err != nil {
-			return nil, err
-		}
-		return &backend{admin: c, appID: appID, settings: cometchat.AppSettings{Region: cometchat.Region(region)},
-			customer: customer, close: c.CloseIdleConnections}, nil
+	var opts []admin.Option
+	if be.Fake != nil { // the fake server's address and certificate
+		opts = append(opts, admin.WithBaseURL(be.Fake.RESTBaseURL()), admin.WithRootCAs(be.Fake.CertPool()))
 	}
-	srv, err := cometchattest.Start()
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintln(os.Stderr, "# talking to the bundled fake server at", srv.Addr())
-	c, err := admin.New(srv.AppID(), srv.Region(), srv.APIKey(), admin.WithBaseURL(srv.RESTBaseURL()),
-		admin.WithRootCAs(srv.CertPool()))
-	if err != nil {
-		_ = srv.Close()
-		return nil, err
-	}
-	return &backend{admin: c, appID: srv.AppID(), settings: srv.AppSettings(), options: srv.ClientOptions(),
-		customer: customer, close: func() { c.CloseIdleConnections(); _ = srv.Close() }}, nil
+	return admin.New(be.AppID, be.Region, be.APIKey, opts...)
 }
 
 // provision makes sure the bot user exists and returns an auth token for it.
 func provision(ctx context.Context, c *admin.Client) (string, error) {
-	_, err := c.CreateUser(ctx, admin.UserInput{UID: botUID, Name: "Echo bot", Tags: []string{"bot"},
+	_, err := c.CreateUser(ctx, admin.UserInput{UID: botUID, Name: botName, Tags: []string{"bot"},
 		Metadata: []byte(`{"purpose":"examples/provision"}`)})
 	switch {
 	case errors.Is(err, cometchat.CodeUIDAlreadyExists):
-		fmt.Println("bot", botUID, "exists already")
+		fmt.Printf("backend: the bot user %s exists already\n", botUID)
 	case err != nil:
 		return "", fmt.Errorf("create the bot: %w", err)
 	default:
-		fmt.Println("created the bot user", botUID)
+		fmt.Printf("backend: created the bot user %s (%s)\n", botUID, botName)
 	}
 	tok, err := c.CreateAuthToken(ctx, botUID, false)
 	if err != nil {
 		return "", fmt.Errorf("auth token: %w", err)
 	}
-	fmt.Println("issued an auth token for", botUID)
+	fmt.Println("backend: issued an auth token for the bot")
 	return tok.AuthToken, nil
 }
 
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	be, err := connect()
+	be, err := cometchattest.StartOrEnv()
 	if err != nil {
 		return err
 	}
-	defer be.close()
+	defer func() { _ = be.Close() }()
+	fmt.Fprintln(os.Stderr, "# talking to", be)
+	uids, err := be.UIDs("superhero1")
+	if err != nil {
+		return err
+	}
+	customer := uids[0]
+	ac, err := adminClient(be)
+	if err != nil {
+		return err
+	}
+	defer ac.CloseIdleConnections()
 
-	token, err := provision(ctx, be.admin)
+	token, err := provision(ctx, ac)
 	if err != nil {
 		return err
 	}
 
 	// The bot: logs in with its token and answers every text with its echo.
-	bot, err := cometchat.New(be.appID, be.settings, be.options...)
+	bot, err := be.NewClient()
 	if err != nil {
 		return err
 	}
@@ -125,41 +119,46 @@ func run() error {
 			replied <- echo
 		},
 	})
-	if _, err := bot.LoginWithAuthToken(ctx, token); err != nil {
+	u, err := bot.LoginWithAuthToken(ctx, token)
+	if err != nil {
 		return fmt.Errorf("bot login: %w", err)
 	}
 	if err := bot.WaitConnected(ctx); err != nil {
 		return err
 	}
-	fmt.Println(botUID, "is online")
+	fmt.Printf("bot (%s, %s): online with its token\n", u.UID, u.Name)
 
 	// A customer writes to the bot (sent by the backend on the customer's
 	// behalf, as a support form would).
 	text := "hello, bot"
-	if _, err := be.admin.SendMessage(ctx, admin.MessageInput{Receiver: botUID, ReceiverType: admin.ReceiverUser, Text: text},
-		admin.OnBehalfOf(be.customer)); err != nil {
+	fmt.Printf("backend: sends %q to the bot on behalf of the customer (%s)\n", text, customer)
+	if _, err := ac.SendMessage(ctx, admin.MessageInput{Receiver: botUID, ReceiverType: admin.ReceiverUser, Text: text},
+		admin.OnBehalfOf(customer)); err != nil {
 		return fmt.Errorf("customer message: %w", err)
 	}
 	select {
-	case <-replied:
+	case echo := <-replied:
+		fmt.Printf("bot: answered %q\n", echo)
 	case <-ctx.Done():
 		return fmt.Errorf("the bot did not answer: %w", ctx.Err())
 	}
 
 	// The conversation, as the backend reads it.
 	var lines []string
-	for m, err := range be.admin.UserMessages(ctx, botUID, admin.MessagesQuery{Categories: []string{"message"}},
-		admin.OnBehalfOf(be.customer)) {
+	for m, err := range ac.UserMessages(ctx, botUID, admin.MessagesQuery{Categories: []string{"message"}},
+		admin.OnBehalfOf(customer)) {
 		if err != nil {
 			return fmt.Errorf("history: %w", err)
 		}
-		lines = append(lines, fmt.Sprintf("%s -> %s: %s", m.Sender, m.Receiver, m.Text()))
+		lines = append(lines, fmt.Sprintf("  %s -> %s: %s", m.Sender, m.Receiver, m.Text()))
 	}
+	fmt.Println("backend: the conversation's last messages, read through the REST API:")
 	for _, l := range lines[max(0, len(lines)-2):] {
 		fmt.Println(l)
 	}
 	if err := bot.Logout(ctx); err != nil {
 		return err
 	}
+	fmt.Println("bot: logged out")
 	return nil
 }
