@@ -15,7 +15,40 @@ import (
 )
 
 // MessagesRequestBuilder builds a message-history query (Cordova:
-// MessagesRequestBuilder). SetLimit is required (at most 100).
+// MessagesRequestBuilder). SetLimit is required (at most 100); everything
+// else is optional.
+//
+// Which conversation: SetGUID (a group's history), SetUID (the one-to-one
+// conversation with that user) or SetParentMessageID (the replies of one
+// thread). With none of them the request fetches the logged-in user's
+// messages of every conversation: the one-to-one conversations they sent or
+// received in, and the groups they are a member of.
+//
+// What: by default every category, in the order sent:
+//
+//   - CategoryMessage: the users' messages (*TextMessage, *MediaMessage, and
+//     *CustomMessage sent without a type);
+//   - CategoryCustom: custom messages (*CustomMessage);
+//   - CategoryAction: *Action messages the server adds. A group's history
+//     holds one for each membership change (a member joined, left, was
+//     added, kicked, banned or unbanned, or had their scope changed:
+//     ActionMemberJoined ... ActionMemberScopeChanged), so the history of a
+//     group you joined holds your own "joined"; every conversation holds one
+//     for each edited or deleted message (ActionMessageEdited,
+//     ActionMessageDeleted), besides the message itself;
+//   - CategoryCall: the messages of calls (*Call: initiated, ongoing,
+//     ended ...).
+//
+// SetCategories(CategoryMessage, CategoryCustom) keeps what users sent and
+// leaves the actions and calls out; SetTypes narrows further (e.g. to
+// MessageTypeText). Deleted messages are included (with DeletedAt set)
+// unless HideDeletedMessages; thread replies are included unless
+// HideReplies; messages of blocked users are included unless
+// HideMessagesFromBlockedUsers; tags are left out unless WithTags.
+//
+// Where from: FetchPrevious and AllPrevious start at the newest message and
+// walk back; SetMessageID, SetTimestamp or SetUpdatedAfter anchor the cursor
+// instead (FetchNext and All need one of them to walk forward).
 type MessagesRequestBuilder struct {
 	c            *Client
 	limit        int
@@ -36,7 +69,10 @@ type MessagesRequestBuilder struct {
 	withTags     bool
 }
 
-// NewMessagesRequestBuilder starts a message-history query.
+// NewMessagesRequestBuilder starts a message-history query. With only
+// SetLimit it fetches the logged-in user's messages of every conversation
+// (one-to-one and groups), of every category, actions and calls included:
+// see MessagesRequestBuilder for the defaults and the filters.
 func (c *Client) NewMessagesRequestBuilder() *MessagesRequestBuilder {
 	return &MessagesRequestBuilder{c: c}
 }
@@ -44,46 +80,58 @@ func (c *Client) NewMessagesRequestBuilder() *MessagesRequestBuilder {
 // SetLimit sets the page size (1 to 100; required).
 func (b *MessagesRequestBuilder) SetLimit(n int) *MessagesRequestBuilder { b.limit = n; return b }
 
-// SetUID selects the one-to-one conversation with uid.
+// SetUID selects the one-to-one conversation between the logged-in user and
+// uid. Without SetUID, SetGUID or SetParentMessageID the request fetches
+// the logged-in user's messages of every conversation.
 func (b *MessagesRequestBuilder) SetUID(uid string) *MessagesRequestBuilder { b.uid = uid; return b }
 
-// SetGUID selects a group's conversation (it wins over SetUID).
+// SetGUID selects a group's conversation (it wins over SetUID); the caller
+// must be a member. Its history holds the group's action messages (members
+// joining, leaving, kicked ...) besides the users' messages:
+// SetCategories(CategoryMessage) leaves them out.
 func (b *MessagesRequestBuilder) SetGUID(guid string) *MessagesRequestBuilder {
 	b.guid = guid
 	return b
 }
 
-// SetParentMessageID selects the replies of one thread.
+// SetParentMessageID selects the replies of one thread (it wins over
+// SetGUID and SetUID).
 func (b *MessagesRequestBuilder) SetParentMessageID(id int64) *MessagesRequestBuilder {
 	b.parentID = id
 	return b
 }
 
-// SetTimestamp anchors the cursor at a send time (Unix seconds).
+// SetTimestamp anchors the cursor at a send time (Unix seconds):
+// FetchPrevious returns the messages sent before it, FetchNext those sent
+// after. Without an anchor FetchPrevious starts at the newest message.
 func (b *MessagesRequestBuilder) SetTimestamp(unixSeconds int64) *MessagesRequestBuilder {
 	b.timestamp = unixSeconds
 	return b
 }
 
-// SetMessageID anchors the cursor at a message ID.
+// SetMessageID anchors the cursor at a message ID: FetchPrevious returns
+// the messages before it, FetchNext those after (the message itself is in
+// neither).
 func (b *MessagesRequestBuilder) SetMessageID(id int64) *MessagesRequestBuilder {
 	b.messageID = id
 	return b
 }
 
-// SetUnread selects unread messages only.
+// SetUnread selects unread messages only: messages others sent that the
+// logged-in user has not read (default false: read and unread).
 func (b *MessagesRequestBuilder) SetUnread(only bool) *MessagesRequestBuilder {
 	b.unread = only
 	return b
 }
 
-// HideMessagesFromBlockedUsers leaves out messages of users the caller blocked.
+// HideMessagesFromBlockedUsers leaves out one-to-one messages of users the
+// caller blocked (default false: they are included).
 func (b *MessagesRequestBuilder) HideMessagesFromBlockedUsers(hide bool) *MessagesRequestBuilder {
 	b.hideBlocked = hide
 	return b
 }
 
-// SetSearchKeyword filters by text.
+// SetSearchKeyword keeps the messages whose text contains s (ignoring case).
 func (b *MessagesRequestBuilder) SetSearchKeyword(s string) *MessagesRequestBuilder {
 	b.search = strings.TrimSpace(s)
 	return b
@@ -96,19 +144,26 @@ func (b *MessagesRequestBuilder) SetUpdatedAfter(unixSeconds int64) *MessagesReq
 	return b
 }
 
-// UpdatesOnly selects only messages updated after SetUpdatedAfter.
+// UpdatesOnly selects only messages updated (edited or deleted, for
+// instance) after SetUpdatedAfter.
 func (b *MessagesRequestBuilder) UpdatesOnly(only bool) *MessagesRequestBuilder {
 	b.updatesOnly = only
 	return b
 }
 
-// SetCategory filters by one category (merged with SetCategories).
+// SetCategory filters by one category (merged with SetCategories): see
+// SetCategories.
 func (b *MessagesRequestBuilder) SetCategory(c MessageCategory) *MessagesRequestBuilder {
 	b.categories = appendUnique(b.categories, string(c))
 	return b
 }
 
-// SetCategories filters by categories.
+// SetCategories keeps the messages of these categories only (merged with
+// SetCategory); by default every category is fetched. CategoryMessage
+// (with CategoryCustom, if you use custom messages) keeps what users sent
+// and leaves out the action messages (group members joining, leaving,
+// kicked ...; messages edited or deleted) and the call messages
+// (CategoryAction, CategoryCall).
 func (b *MessagesRequestBuilder) SetCategories(cs ...MessageCategory) *MessagesRequestBuilder {
 	for _, c := range cs {
 		b.categories = appendUnique(b.categories, string(c))
@@ -116,13 +171,16 @@ func (b *MessagesRequestBuilder) SetCategories(cs ...MessageCategory) *MessagesR
 	return b
 }
 
-// SetType filters by one type (merged with SetTypes).
+// SetType filters by one type (merged with SetTypes); by default every type
+// is fetched.
 func (b *MessagesRequestBuilder) SetType(t MessageType) *MessagesRequestBuilder {
 	b.types = appendUnique(b.types, string(t))
 	return b
 }
 
-// SetTypes filters by types.
+// SetTypes keeps the messages of these types only (merged with SetType),
+// e.g. MessageTypeText and MessageTypeImage; by default every type is
+// fetched.
 func (b *MessagesRequestBuilder) SetTypes(ts ...MessageType) *MessagesRequestBuilder {
 	for _, t := range ts {
 		b.types = appendUnique(b.types, string(t))
@@ -130,25 +188,27 @@ func (b *MessagesRequestBuilder) SetTypes(ts ...MessageType) *MessagesRequestBui
 	return b
 }
 
-// HideReplies leaves thread replies out of the main conversation.
+// HideReplies leaves thread replies out of the main conversation (default
+// false: replies are included).
 func (b *MessagesRequestBuilder) HideReplies(hide bool) *MessagesRequestBuilder {
 	b.hideReplies = hide
 	return b
 }
 
-// HideDeletedMessages leaves deleted messages out.
+// HideDeletedMessages leaves deleted messages out (default false: they are
+// included, with DeletedAt set).
 func (b *MessagesRequestBuilder) HideDeletedMessages(hide bool) *MessagesRequestBuilder {
 	b.hideDeleted = hide
 	return b
 }
 
-// SetTags filters by message tags.
+// SetTags keeps the messages that carry one of these tags.
 func (b *MessagesRequestBuilder) SetTags(tags ...string) *MessagesRequestBuilder {
 	b.tags = append([]string(nil), tags...)
 	return b
 }
 
-// WithTags includes each message's tags.
+// WithTags includes each message's tags (default false: left out).
 func (b *MessagesRequestBuilder) WithTags(with bool) *MessagesRequestBuilder {
 	b.withTags = with
 	return b
@@ -161,7 +221,8 @@ func appendUnique(list []string, v string) []string {
 	return append(list, v)
 }
 
-// Build validates the query (Cordova: build).
+// Build validates the query (Cordova: build): SetLimit between 1 and 100,
+// a valid UID or GUID, SetUpdatedAfter with UpdatesOnly. It does no I/O.
 func (b *MessagesRequestBuilder) Build() (*MessagesRequest, error) {
 	per, err := limitKV(b.limit, MaxMessagesLimit)
 	if err != nil {
