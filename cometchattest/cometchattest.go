@@ -179,39 +179,43 @@ func (s *Server) NewClient(t TB, opts ...cometchat.Option) *cometchat.Client {
 }
 
 // CreateUser adds a user (its UID lower-cased; Online and the times are
-// ignored). It fails with CometChat's error (ERR_UID_ALREADY_EXISTS,
-// ERR_BAD_REQUEST for an invalid UID) and pushes nothing.
+// ignored) and returns once it exists. It fails with CometChat's error
+// (ERR_UID_ALREADY_EXISTS, ERR_BAD_REQUEST for an invalid UID) and pushes
+// nothing.
 func (s *Server) CreateUser(u User) error { return s.fs.CreateUser(fakeserver.User(u)) }
 
-// CreateGroup adds a group (public when Type is empty); its owner becomes
-// its first member, with scope "admin". Unlike Client.CreateGroup it stores
-// no action message and pushes nothing.
+// CreateGroup adds a group (public when Type is empty) and returns once it
+// exists; its owner becomes its first member, with scope "admin". Unlike
+// Client.CreateGroup it stores no action message and pushes nothing.
 func (s *Server) CreateGroup(g Group) error { return s.fs.CreateGroup(fakeserver.Group(g)) }
 
 // AddMember makes uid a member of a group with a scope ("admin",
 // "moderator" or "participant"; participant when empty), or changes the
-// scope of a member. It lifts a ban of uid. Unlike Client.AddMembersToGroup
-// it stores no action message and pushes nothing.
+// scope of a member, and returns once it is one. It lifts a ban of uid.
+// Unlike Client.AddMembersToGroup it stores no action message and pushes
+// nothing.
 func (s *Server) AddMember(guid, uid, scope string) error { return s.fs.AddMember(guid, uid, scope) }
 
-// BanMember bans uid from a group: the membership is removed and uid
-// cannot join again until unbanned. Unlike Client.BanGroupMember it stores
-// no action message and pushes nothing. It fails with
-// ERR_ALREADY_BANNED when uid is banned already.
+// BanMember bans uid from a group and returns once it is banned: the
+// membership is removed and uid cannot join again until unbanned (or
+// AddMember). Unlike Client.BanGroupMember it stores no action message and
+// pushes nothing. It fails with ERR_ALREADY_BANNED when uid is banned
+// already.
 func (s *Server) BanMember(guid, uid string) error { return s.fs.BanMember(guid, uid) }
 
 // AddFriends makes uid and each of friends friends of each other (for the
-// FRIENDS presence subscription and friends-only user lists).
+// FRIENDS presence subscription and friends-only user lists) and returns
+// once they are; it pushes nothing.
 func (s *Server) AddFriends(uid string, friends ...string) error {
 	return s.fs.AddFriends(uid, friends...)
 }
 
 // Block makes blocker block blocked (blocking again keeps the first
-// block's time).
+// block's time) and returns once the block holds; it pushes nothing.
 func (s *Server) Block(blocker, blocked string) error { return s.fs.Block(blocker, blocked) }
 
 // AuthToken creates an auth token for uid, as your back end would with the
-// REST API key; log in with Client.LoginWithAuthToken.
+// REST API key, and returns it ready for Client.LoginWithAuthToken.
 func (s *Server) AuthToken(uid string) (string, error) { return s.fs.AuthToken(uid) }
 
 // SendText stores a text message from sender to a user or group
@@ -225,7 +229,7 @@ func (s *Server) SendText(sender, receiverType, receiver, text string) (Message,
 	return Message(m), err
 }
 
-// Users lists the active users, sorted by UID.
+// Users lists the active users, sorted by UID: a copy of the state now.
 func (s *Server) Users() []User { return usersOf(s.fs.Users()) }
 
 // User returns one user, and whether it exists.
@@ -234,7 +238,7 @@ func (s *Server) User(uid string) (User, bool) {
 	return User(u), ok
 }
 
-// Groups lists the groups, sorted by GUID.
+// Groups lists the groups, sorted by GUID: a copy of the state now.
 func (s *Server) Groups() []Group { return groupsOf(s.fs.Groups()) }
 
 // Members lists a group's members in the order they joined (nil for an
@@ -242,7 +246,9 @@ func (s *Server) Groups() []Group { return groupsOf(s.fs.Groups()) }
 func (s *Server) Members(guid string) []Member { return membersOf(s.fs.Members(guid)) }
 
 // Messages lists every stored message, in id order (the order they were
-// sent): plain, custom, action and call messages of every conversation.
+// sent): plain, custom, action and call messages of every conversation. It
+// is a copy of the state now: a message a client is sending appears once
+// its Client.SendMessage has returned.
 func (s *Server) Messages() []Message { return messagesOf(s.fs.Messages()) }
 
 // Message returns one message by id, and whether it exists.
@@ -314,7 +320,9 @@ func (s *Server) DelayFrames(uid string, d time.Duration) { s.fs.DelayFrames(uid
 func (s *Server) RefuseSockets(d time.Duration) { s.fs.RefuseSockets(d) }
 
 // FailAuth makes uid's next n socket authentications fail (code "401",
-// close 4001), even with a valid token.
+// close 4001), even with a valid token. It returns at once; sockets already
+// authenticated are not touched (DropSockets them to make the client
+// authenticate again).
 func (s *Server) FailAuth(uid string, n int) { s.fs.FailAuth(uid, n) }
 
 // PushFrame queues raw as one text frame, unchecked (malformed frames
@@ -329,7 +337,7 @@ func (s *Server) PushFrame(uid string, raw []byte) int { return s.fs.PushFrame(u
 // more than 1000 faults ...). The next matching request fails.
 func (s *Server) AddFault(f Fault) (string, error) { return s.fs.AddFault(fakeserver.Fault(f)) }
 
-// ClearFaults removes every fault.
+// ClearFaults removes every fault; the next request is served normally.
 func (s *Server) ClearFaults() { s.fs.ClearFaults() }
 
 // RevokeToken forgets an auth token: its next use gets
