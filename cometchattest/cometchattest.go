@@ -40,13 +40,13 @@
 //   - The methods that read the state (Users, Groups, Members, Messages,
 //     Calls, Stats, PushTokens, Export ...) return a copy taken at that
 //     moment.
-//   - Sockets counts the sockets the server has registered. A socket a
-//     client closes (Client.Logout, Client.Close) is counted until the
-//     server has read the close, a moment after the client's call
-//     returned; WaitForSockets waits for a count. DropSockets, Restart,
-//     Reset and Import return once the sockets they cut are forgotten;
-//     CloseSockets, HalfOpenSockets, DelayFrames, PushFrame, RevokeToken
-//     and RevokeTokens return at once, their effect follows on the sockets.
+//   - Sockets counts the sockets the server has registered. A socket that
+//     ends (Client.Logout, Client.Close, DropSockets) is counted until the
+//     server's reader has seen the end, a moment after the call returned;
+//     WaitForSockets waits for a count. Restart, Reset and Import return
+//     once the sockets they cut are forgotten. CloseSockets,
+//     HalfOpenSockets, DelayFrames, PushFrame, RevokeToken and
+//     RevokeTokens return at once, their effect follows on the sockets.
 //
 // # Running a program against the fake or CometChat
 //
@@ -288,9 +288,20 @@ func (s *Server) WaitForSockets(ctx context.Context, uid string, n int) error {
 
 // DropSockets cuts uid's sockets ("" for every socket) without a close
 // frame, as a network failure would, and returns how many it cut. It
-// returns once they are closed and forgotten: Sockets no longer counts
-// them and the presence offline of a user whose last socket it was is
-// queued. The clients notice the loss (and reconnect) after it returned.
+// returns once their connections are closed; the server forgets each one
+// (Sockets stops counting it, presence offline follows) a moment later,
+// when its reader sees the end, and the clients notice the loss (and
+// reconnect) on their side. To wait for the server to forget them, refuse
+// reconnections first:
+//
+//	srv.RefuseSockets(time.Minute)
+//	srv.DropSockets(uid)
+//	err := srv.WaitForSockets(ctx, uid, 0)
+//	srv.RefuseSockets(0) // the client reconnects
+//
+// Right after DropSockets, WaitForSockets(ctx, uid, 1) may return at once,
+// the dropped socket still counted: to know that a client is back, watch
+// its ConnectionListener (OnConnected).
 func (s *Server) DropSockets(uid string) int { return s.fs.DropSockets(uid) }
 
 // CloseSockets sends a close frame with code and reason to uid's sockets

@@ -251,18 +251,15 @@ func (s *Server) socketsLocked(uid string) []*wsConn {
 
 // DropSockets closes the TCP connections of uid's sockets (every socket
 // when uid is "") without a close frame, as a network loss would, and
-// returns how many it dropped. It returns once the server has forgotten
-// them: Sockets no longer counts them, and the presence offline of a user
-// whose last socket it was is queued for the watchers.
+// returns how many it dropped. It returns once the connections are closed;
+// each socket is unregistered (Sockets stops counting it, presence offline
+// follows as usual) a moment later, when its reader sees the end.
 func (s *Server) DropSockets(uid string) int {
 	s.mu.Lock()
 	conns := s.socketsLocked(normID(uid))
 	s.mu.Unlock()
 	for _, c := range conns {
 		c.drop()
-	}
-	for _, c := range conns {
-		<-c.finished
 	}
 	return len(conns)
 }
