@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // dispatcher runs every listener callback of one client, in order, on one
@@ -14,16 +15,18 @@ import (
 // nothing can deadlock on them.
 //
 // The goroutine runs only while there is work: it starts when an event is
-// queued and ends when the queue is empty, so an idle client holds no
-// goroutine for its listeners. Order is kept: a new goroutine starts only
-// after the previous one has taken its last event and returned.
+// queued and ends once the queue has stayed empty for dispatchLinger, so an
+// idle client holds no goroutine for its listeners, while a busy one keeps
+// the same goroutine (and its grown stack) from event to event. Order is
+// kept: a new goroutine starts only after the previous one has ended.
 type dispatcher struct {
 	mu       sync.Mutex
 	q        []queued
 	max      int
 	bytes    int64 // sizes of the queued frame events
 	maxBytes int64
-	running  bool          // a goroutine is draining the queue
+	running  bool          // a goroutine is draining the queue (or lingering)
+	wake     chan struct{} // signalled when an event is queued for a running goroutine
 	space    chan struct{} // signalled when an event leaves the queue
 	stopped  atomic.Bool   // set by close: no callback starts after it
 	stop     chan struct{}
@@ -41,8 +44,8 @@ type queued struct {
 }
 
 func newDispatcher(max int, maxBytes int64, onPanic func(any, []byte), onSlow func(int)) *dispatcher {
-	return &dispatcher{max: max, maxBytes: maxBytes, space: make(chan struct{}, 1), stop: make(chan struct{}),
-		onPanic: onPanic, onSlow: onSlow}
+	return &dispatcher{max: max, maxBytes: maxBytes, wake: make(chan struct{}, 1), space: make(chan struct{}, 1),
+		stop: make(chan struct{}), onPanic: onPanic, onSlow: onSlow}
 }
 
 func signal(ch chan struct{}) {
@@ -52,15 +55,22 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// enqueueLocked appends e and starts the draining goroutine if none runs.
+// dispatchLinger is how long the dispatcher's goroutine waits for more work
+// before it ends.
+const dispatchLinger = 250 * time.Millisecond
+
+// enqueueLocked appends e and wakes the draining goroutine, or starts one if
+// none runs.
 func (d *dispatcher) enqueueLocked(e queued) {
 	d.q = append(d.q, e)
 	d.bytes += e.size
-	if !d.running {
-		d.running = true
-		d.runners.Add(1)
-		go d.run()
+	if d.running {
+		signal(d.wake)
+		return
 	}
+	d.running = true
+	d.runners.Add(1)
+	go d.run()
 }
 
 // push queues a control event; it never blocks. After close it drops f:
@@ -109,18 +119,47 @@ func (d *dispatcher) pushWait(ctx context.Context, size int, f func()) error {
 	}
 }
 
-// run drains the queue, then ends.
+// run drains the queue; it ends once the queue stayed empty for
+// dispatchLinger, or at close.
 func (d *dispatcher) run() {
 	defer d.runners.Done()
+	var linger *time.Timer
+	defer func() {
+		if linger != nil {
+			linger.Stop()
+		}
+	}()
 	for {
 		d.mu.Lock()
-		if d.stopped.Load() || len(d.q) == 0 {
-			if d.stopped.Load() {
-				d.q, d.bytes = nil, 0
-			}
+		if d.stopped.Load() {
+			d.q, d.bytes = nil, 0
 			d.running = false
 			d.mu.Unlock()
 			return
+		}
+		if len(d.q) == 0 {
+			d.mu.Unlock()
+			if linger == nil {
+				linger = time.NewTimer(dispatchLinger)
+			} else {
+				linger.Reset(dispatchLinger)
+			}
+			select {
+			case <-d.wake:
+				linger.Stop()
+				continue
+			case <-d.stop:
+				continue
+			case <-linger.C:
+			}
+			d.mu.Lock()
+			if len(d.q) == 0 || d.stopped.Load() {
+				d.running = false
+				d.mu.Unlock()
+				return
+			}
+			d.mu.Unlock()
+			continue
 		}
 		e := d.q[0]
 		d.q[0] = queued{}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -223,9 +224,15 @@ var pongMarker = []byte(`"pong"`)
 
 func (c *Conn) read(ctx context.Context, ws *websocket.Conn, pong chan<- struct{}) error {
 	idle := c.cfg.PingInterval + c.cfg.PongTimeout + 5*time.Second
+	var deadline time.Time
 	for {
-		_ = ws.SetReadDeadline(time.Now().Add(idle))
-		mt, raw, err := ws.ReadMessage()
+		// The deadline moves only once it is half spent: resetting the
+		// poller's timer for every frame costs more than the frame.
+		if now := time.Now(); deadline.Sub(now) < idle/2 {
+			deadline = now.Add(idle)
+			_ = ws.SetReadDeadline(deadline)
+		}
+		mt, raw, err := readFrame(ws)
 		if errors.Is(err, websocket.ErrReadLimit) {
 			c.cfg.Logger.Warn("cometchat: a frame exceeded the read limit; reconnecting (missed messages are recovered)",
 				"limit_bytes", c.cfg.MaxFrameBytes)
@@ -251,6 +258,31 @@ func (c *Conn) read(ctx context.Context, ws *websocket.Conn, pong chan<- struct{
 		}
 		if c.cfg.OnFrame != nil {
 			c.cfg.OnFrame(ctx, raw)
+		}
+	}
+}
+
+// readFrame reads one message like ws.ReadMessage, into one buffer sized for
+// a typical frame (io.ReadAll starts at 512 bytes and grows three or four
+// times for a message frame of 1–2 KiB). The buffer is the caller's: a
+// received message keeps a slice of it.
+func readFrame(ws *websocket.Conn) (int, []byte, error) {
+	mt, r, err := ws.NextReader()
+	if err != nil {
+		return mt, nil, err
+	}
+	buf := make([]byte, 0, 2048)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return mt, buf, nil
+		}
+		if err != nil {
+			return mt, nil, err
 		}
 	}
 }
