@@ -124,7 +124,7 @@ func (s *callState) reset() {
 	s.active, s.recent = nil, nil
 }
 
-// deliverCall routes a call message as surface.md §4.3 point 25 says.
+// deliverCall routes a call message to the call listeners, as the Cordova SDK does.
 func (c *Client) deliverCall(call *Call) {
 	me := c.LoggedInUser()
 	isInitiator := me != nil && call.CallInitiator != nil && call.CallInitiator.UID == me.UID

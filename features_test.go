@@ -150,7 +150,7 @@ func TestRegisterPushToken(t *testing.T) {
 	assert.JSONEq(t, `{"muted":true}`, string(got[0].Settings))
 	assert.Empty(t, srv.PushTokens("superhero2"))
 
-	// The body has the shape of the Cordova SDK's (rest.md §5.1.2, body 2).
+	// The body has the shape of the Cordova SDK's.
 	var body struct {
 		Platform string `json:"platform"`
 		DeviceID string `json:"deviceId"`

@@ -18,7 +18,7 @@ import (
 
 // The full privilege matrix of issue 3: actor × operation × target × group
 // type. Every cell runs on a fresh group, asserts the outcome computed by
-// mxOracle (decision 13's check order and server.md §5.3) and what an
+// mxOracle (decision 13's check order and clearance table) and what an
 // uninvolved, connected participant (the watcher) sees.
 
 type mxActor string
@@ -157,8 +157,7 @@ func (c mxCell) name() string {
 
 // mxOracle computes the expected outcome of a cell: "" for success, else the
 // error code. It follows decision 13's (corrected) order of checks, the
-// first failing check deciding; the privilege details come from server.md
-// §5.3; where the two disagree, decision 13 wins.
+// first failing check deciding (docs/decisions.md).
 func mxOracle(c mxCell) cometchat.Code {
 	actorUID := mxActorUID[c.actor]
 	// 1. Request shape: every request of the matrix is well formed.
@@ -195,7 +194,7 @@ func mxOracle(c mxCell) cometchat.Code {
 		return cometchat.CodeAlreadyBanned
 	}
 	isOwner := c.target.uid == uOwner
-	// 7. Any scope change the §5.3 table does not allow: a participant
+	// 7. Any scope change the clearance table does not allow: a participant
 	//    changing anyone's scope, a moderator promoting to admin or touching
 	//    an admin, a non-owner touching an admin, anyone touching the owner.
 	if c.op.isScope() {
@@ -257,7 +256,7 @@ func mxEffect(c mxCell) mxExpected {
 	case mxScopeAdmin, mxScopeModerator, mxScopeParticipant:
 		return mxExpected{kind: "scopeChanged", on: c.target.uid, by: by, newScope: c.op.newScope(), oldScope: c.target.scope}
 	case mxTransfer:
-		// server.md §5.4: the new owner becomes admin if not already, with a
+		// The new owner becomes admin if not already, with a
 		// scopeChanged action when the scope changed.
 		if c.target.scope != cometchat.GroupMemberScopeAdmin {
 			return mxExpected{kind: "scopeChanged", on: c.target.uid, by: by, newScope: "admin", oldScope: c.target.scope}

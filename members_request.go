@@ -135,7 +135,7 @@ func (r *BannedMembersRequest) All(ctx context.Context) iter.Seq2[*GroupMember, 
 }
 
 // memberQuery validates and encodes the query shared by member and banned
-// lists: per_page, searchKey, scopes (rest.md §5.4.13).
+// lists: per_page, searchKey, scopes.
 func memberQuery(guid string, limit int, search string, scopes []GroupMemberScope) ([]rest.KV, error) {
 	if err := checkGUID(guid); err != nil {
 		return nil, err

@@ -94,8 +94,7 @@ func TestUsersListFilters(t *testing.T) {
 	require.Equal(t, cometchat.UserStatusOnline, u.Status)
 }
 
-// TestUsersQueryOnTheWire checks the query keys and their order (rest.md
-// §5.2.1) against a stub that records them.
+// TestUsersQueryOnTheWire checks the query keys and their order against a stub that records them.
 func TestUsersQueryOnTheWire(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex

@@ -100,29 +100,3 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
-
-// TestEveryFlagIsInTheREADME keeps the README's flag list in sync with -h.
-func TestEveryFlagIsInTheREADME(t *testing.T) {
-	var help strings.Builder
-	if err := run(context.Background(), []string{"-h"}, io.Discard, &help); err == nil {
-		t.Fatal("-h: want flag.ErrHelp")
-	}
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := regexp.MustCompile(`(?m)^\s+-([a-z][a-z0-9-]*)`).FindAllStringSubmatch(help.String(), -1)
-	if len(names) < 20 {
-		t.Fatalf("only %d flags in -h: %s", len(names), help.String())
-	}
-	for _, m := range names {
-		listed := regexp.MustCompile(`-` + regexp.QuoteMeta(m[1]) + `\b`).Match(readme)
-		if strings.HasPrefix(m[1], "rate-limit-") { // written -rate-limit[-core|-standard|-messages]
-			listed = strings.Contains(string(readme), "-"+strings.TrimPrefix(m[1], "rate-limit-")+"]") ||
-				strings.Contains(string(readme), "-"+strings.TrimPrefix(m[1], "rate-limit-")+"|")
-		}
-		if !listed {
-			t.Errorf("flag -%s is not in the README", m[1])
-		}
-	}
-}

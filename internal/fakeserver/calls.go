@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Call signalling (server.md §9, decisions 19-21).
+// Call signalling.
 
 func newSessionID(region, app string, now int64) string {
 	b := make([]byte, 5)

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Conversations are derived from the messages (server.md §6.5): a user has
+// Conversations are derived from the messages: a user has
 // one per 1:1 partner and per joined group with a visible message, unless the
 // user deleted it and nothing newer arrived.
 
@@ -220,7 +220,7 @@ func (s *Server) hDeleteGroupConversation(rc *reqCtx) ([]byte, error) {
 	return s.deleteConversation(rc, "group")
 }
 
-// Blocked users (rest.md §5.3, server.md §4.3).
+// Blocked users.
 
 func (s *Server) hBlock(rc *reqCtx) ([]byte, error)   { return s.changeBlocks(rc, true) }
 func (s *Server) hUnblock(rc *reqCtx) ([]byte, error) { return s.changeBlocks(rc, false) }

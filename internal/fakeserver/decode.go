@@ -105,7 +105,7 @@ func splitList(s string) []string {
 }
 
 // query is a leniently parsed query string: values are not necessarily
-// URL-encoded (rest.md §1.4) and lists are comma-joined or repeated.
+// URL-encoded and lists are comma-joined or repeated.
 type query map[string][]string
 
 func parseQuery(raw string) query {

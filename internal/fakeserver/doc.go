@@ -9,7 +9,7 @@
 // and derives every reply and every websocket push from that state, following
 // CometChat's protocol and the decisions written in the repository's README.
 // It is not a mock that replays canned answers. Everything a client controls
-// is bounded (see the README's "Limits and security").
+// is bounded (see "Limits and security" in docs/emulator.md).
 //
 // Besides the CometChat routes it serves test hooks under /_fake/ (loopback
 // only, apiKey header) and exposes the same hooks as Go methods: dropping or

@@ -6,7 +6,7 @@ import (
 )
 
 // apiError is a CometChat error reply: {"error":{"code","message","details"}}
-// with an HTTP status (server.md §10).
+// with an HTTP status.
 type apiError struct {
 	Status  int
 	Code    string
@@ -30,7 +30,7 @@ func badRequest(field, msg string) *apiError {
 		Details: map[string][]string{field: {msg}}}
 }
 
-// Constructors for the codes of server.md §10, one per situation.
+// Constructors for CometChat's error codes, one per situation.
 
 func errEmptyAppID() *apiError {
 	return newErr(401, "AUTH_ERR_EMPTY_APPID", "The appId header is missing.")

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Message lists with the cursor semantics of server.md §12.2.
+// Message lists with the cursor semantics of the SDK's MessagesRequest.
 
 // historyScope selects the candidate messages of a list request.
 type historyScope struct {
@@ -272,7 +272,7 @@ func (s *Server) messagePageLocked(viewer string, page []*msgRec, total, per int
 }
 
 // unreadRowsLocked turns candidates into count rows per conversation
-// partner or group (rest.md §5.5.6); empty rows are omitted.
+// partner or group; empty rows are omitted.
 func (s *Server) unreadRowsLocked(uid string, cands []*msgRec) []unreadCountJSON {
 	counts := map[string]*unreadCountJSON{}
 	var order []string

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// hookState holds the fault hooks (decision 25, server.md §13). Guarded by
+// hookState holds the fault hooks. Guarded by
 // Server.mu.
 type hookState struct {
 	faults     []*faultRec

@@ -422,10 +422,10 @@ func listReply[T any](items []T, meta metaJSON) []byte {
 	return marshal(listEnvelope[T]{Data: items, Meta: meta})
 }
 
-// pageBounds applies page-number pagination (rest.md §6.1) to n items.
+// pageBounds applies page-number pagination to n items.
 // Every numeric input is clamped, never trusted in arithmetic: per_page to
 // 1..maxPer (default 30), page to 1 or more (default 1); a page past the end
-// is an empty page (see the README's "Limits and security").
+// is an empty page (see "Limits and security" in docs/emulator.md).
 func pageBounds(q query, n, maxPer int) (lo, hi int, meta metaJSON) {
 	per := clampInt(q.intDefault("per_page", 30), 30, maxPer)
 	pg := q.intDefault("page", 1)

@@ -45,7 +45,7 @@ func errFormTooLarge(msg string) *apiError {
 		Details: map[string][]string{"form": {msg}}}
 }
 
-// readMultipart reads a multipart media message (rest.md §8.3): the form
+// readMultipart reads a multipart media message: the form
 // fields become a send request, the file parts uploads. Files beyond
 // MaxUploadBytes in total give 413 ERR_FILE_SIZE_EXCEEDED (decision 16);
 // fields beyond MaxFormBytes in total, more than MaxFormParts parts or a

@@ -12,7 +12,7 @@ import (
 	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
 
-// multipartBody builds a media message the way the SDK does (rest.md §8.3).
+// multipartBody builds a media message the way the SDK does.
 func multipartBody(t *testing.T, fields [][2]string, files map[string][]byte) (string, *bytes.Buffer) {
 	t.Helper()
 	var buf bytes.Buffer

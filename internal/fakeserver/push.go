@@ -7,7 +7,7 @@ import (
 )
 
 // sendToUserLocked queues frame on every authenticated socket of uid except
-// the originating session (server.md §4.1). Server.mu held.
+// the originating session. Server.mu held.
 func (s *Server) sendToUserLocked(uid, origin string, frame []byte) int {
 	n := 0
 	for c := range s.conns[uid] {
@@ -113,7 +113,7 @@ func (s *Server) audienceLocked(m *msgRec) []string {
 }
 
 // broadcastPresenceLocked sends presence of uid to the subscribed sockets
-// of other users (server.md §7, decision 18). Server.mu held.
+// of other users. Server.mu held.
 func (s *Server) broadcastPresenceLocked(uid, action, origin string) {
 	u := s.st.users[uid]
 	if u == nil {
@@ -158,7 +158,7 @@ func (s *Server) wantsPresenceLocked(c *wsConn, u *userRec) bool {
 
 // applyReceiptLocked records a cumulative receipt: every message up to m in
 // its conversation that reader received is delivered (and read) now
-// (server.md §6.4).
+// .
 func (s *Server) applyReceiptLocked(reader string, m *msgRec, action string, now int64) {
 	uc := s.st.userConv(reader, m.convID)
 	from := uc.deliveredUpTo

@@ -70,7 +70,7 @@ func hasClearance(g *groupRec, actor *memberRec, targetUID, targetScope string) 
 	return targetScope == ScopeParticipant || targetScope == ""
 }
 
-// groupActionLocked stores a groupMember action message (server.md §5.5).
+// groupActionLocked stores a groupMember action message.
 func (s *Server) groupActionLocked(g *groupRec, actor, action, on, oldScope, newScope string) *msgRec {
 	now := s.now()
 	act := &msgRec{convID: groupConvID(g.guid), sender: actor, receiver: g.guid, receiverType: "group",
@@ -277,7 +277,7 @@ func (s *Server) hJoinGroup(rc *reqCtx) ([]byte, error) {
 	defer s.mu.Unlock()
 	// step 2 without the visibility rule: a join of a private group by a
 	// non-member is ERR_GROUP_JOIN_NOT_ALLOWED after the banned and
-	// already-joined checks (decision 13, server.md §5.4)
+	// already-joined checks
 	g := s.st.groups[guid]
 	if g == nil {
 		return nil, errGUIDNotFound(guid)

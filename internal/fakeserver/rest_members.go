@@ -39,8 +39,8 @@ func (s *Server) hChangeScope(rc *reqCtx) ([]byte, error) {
 	return dataReply(successJSON{Success: true, Message: target + " is now " + scope + "."}), nil
 }
 
-// scopeChangeAllowed is step 7 of decision 13, the scope rows of server.md
-// §5.3: nobody changes the owner, only the owner changes another admin,
+// scopeChangeAllowed is step 7 of decision 13, the clearance table for
+// scope changes: nobody changes the owner, only the owner changes another admin,
 // admins promote and demote moderators and participants, moderators move
 // them between moderator and participant only, participants change nothing.
 func scopeChangeAllowed(g *groupRec, me, target *memberRec, newScope string) bool {

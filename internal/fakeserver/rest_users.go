@@ -54,7 +54,7 @@ type onlineMembersJSON struct {
 	Groups           map[string]int `json:"groups,omitempty"`
 }
 
-// hOnlineMembers serves POST /api/{ver}/online-members (rest.md §5.8.1),
+// hOnlineMembers serves POST /api/{ver}/online-members,
 // authenticated with the raw JWT in Authorization.
 func (s *Server) hOnlineMembers(rc *reqCtx) ([]byte, error) {
 	tok := strings.TrimPrefix(strings.TrimSpace(rc.r.Header.Get("Authorization")), "Bearer ")
@@ -412,7 +412,7 @@ func (s *Server) hGetUser(rc *reqCtx) ([]byte, error) {
 	return dataReply(s.renderUser(u, rc.uid)), nil
 }
 
-// hListUsers serves GET users with the filters of rest.md §5.2.1.
+// hListUsers serves GET users with the filters of the SDK's UsersRequest.
 func (s *Server) hListUsers(rc *reqCtx) ([]byte, error) {
 	q := rc.q
 	search := strings.ToLower(q.get("searchKey"))

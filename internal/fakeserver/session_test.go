@@ -56,7 +56,7 @@ func TestLoginFlow(t *testing.T) {
 	if !bye.Success {
 		t.Fatal("logout not successful")
 	}
-	// the token stays valid by default (server.md §3.2)
+	// the token stays valid by default
 	ok(t, h.do(req{method: "GET", path: "me", token: tok.AuthToken}), &got)
 }
 

@@ -190,7 +190,7 @@ type sessionRec struct {
 	platform  string
 	appInfo   json.RawMessage
 	loggedOut bool
-	// The push token registered through PUT /me (rest.md §5.1.2, body 2).
+	// The push token registered through PUT /me.
 	pushToken    string
 	pushSettings json.RawMessage
 }
@@ -296,7 +296,7 @@ func (st *state) nextSeq() int64 {
 	return st.seq
 }
 
-// seed adds the sample users and group of server.md §11.
+// seed adds CometChat's sample users (superhero1-5) and group (supergroup).
 func (st *state) seed(now int64) {
 	heroes := []struct{ uid, name, avatar string }{
 		{"superhero1", "Iron Man", "ironman"},

@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// JSON shapes of what the server sends (rest.md §7, websocket.md §8).
+// JSON shapes of what the server sends.
 
 type userJSON struct {
 	UID            string          `json:"uid"`
@@ -42,7 +42,7 @@ type wsChannelJSON struct {
 }
 
 // settingsJSON is what PUT /me (data.settings) and GET /settings return
-// (server.md §2).
+// .
 type settingsJSON struct {
 	ChatHost               string          `json:"CHAT_HOST"`
 	ChatWSSPort            string          `json:"CHAT_WSS_PORT"`
@@ -98,7 +98,7 @@ type groupMembersBlock struct {
 }
 
 // addMembersResult holds the four result maps of PUT groups/{guid}/members
-// (all four must be present, rest.md §5.4.12).
+// (all four must be present).
 type addMembersResult struct {
 	Admins       map[string]uidResult `json:"admins"`
 	Moderators   map[string]uidResult `json:"moderators"`
@@ -249,7 +249,7 @@ type successJSON struct {
 }
 
 // pushEnvelope is the envelope of every server-to-client frame except pong
-// (websocket.md §2.1), keys in the SDK's order.
+// , keys in the SDK's order.
 type pushEnvelope struct {
 	AppID         string          `json:"appId"`
 	Receiver      string          `json:"receiver,omitempty"`

@@ -22,7 +22,7 @@ var upgrader = websocket.Upgrader{
 	CheckOrigin:     func(*http.Request) bool { return true }, // WebView origins vary
 }
 
-// Close codes the server sends (see the README's "Limits and security").
+// Close codes the server sends (see "Limits and security" in docs/emulator.md).
 const (
 	// CloseUnauthorized closes a socket whose auth frame was refused.
 	CloseUnauthorized = 4001

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// clientFrame is a client-to-server frame (websocket.md §6). Pings have only
+// clientFrame is a client-to-server frame. Pings have only
 // action (and ack); every other frame uses the common envelope.
 type clientFrame struct {
 	Action        flexString      `json:"action"`
@@ -155,7 +155,7 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 	s.notifyLocked()
 }
 
-// normReceiverType maps the legacy chat/groupchat values (websocket.md §6.4).
+// normReceiverType maps the legacy chat/groupchat values.
 func normReceiverType(t string) string {
 	switch strings.ToLower(strings.TrimSpace(t)) {
 	case "user", "chat":
@@ -166,8 +166,7 @@ func normReceiverType(t string) string {
 	return ""
 }
 
-// relayTransient relays typing indicators and transient messages (server.md
-// §8.1, §8.3, decisions 11 and 12).
+// relayTransient relays typing indicators and transient messages.
 func (s *Server) relayTransient(c *wsConn, f clientFrame) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -217,7 +216,7 @@ func (s *Server) stampedBodyLocked(c *wsConn, raw json.RawMessage) (map[string]j
 }
 
 // handleReceipt persists a delivered/read receipt and relays it with the
-// server's timestamp (server.md §8.2, decision 12).
+// server's timestamp.
 func (s *Server) handleReceipt(c *wsConn, f clientFrame) {
 	var body map[string]json.RawMessage
 	if !isJSONObject(f.Body) || json.Unmarshal(f.Body, &body) != nil {
