@@ -157,8 +157,7 @@ func (s *Server) wantsPresenceLocked(c *wsConn, u *userRec) bool {
 }
 
 // applyReceiptLocked records a cumulative receipt: every message up to m in
-// its conversation that reader received is delivered (and read) now
-// .
+// its conversation that reader received is delivered (and read) now.
 func (s *Server) applyReceiptLocked(reader string, m *msgRec, action string, now int64) {
 	uc := s.st.userConv(reader, m.convID)
 	from := uc.deliveredUpTo

@@ -23,8 +23,7 @@ type messageInput struct {
 
 var messageTypes = map[string]bool{"text": true, "image": true, "video": true, "audio": true, "file": true, "custom": true}
 
-// validateMessage checks a send request without looking at the state
-// .
+// validateMessage checks a send request without looking at the state.
 func validateMessage(req sendMessageReq, uploads int) (messageInput, *apiError) {
 	in := messageInput{receiver: normID(string(req.Receiver)), muid: strings.TrimSpace(string(req.Muid)), tags: req.Tags}
 	if in.receiver == "" {

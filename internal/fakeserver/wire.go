@@ -41,8 +41,7 @@ type wsChannelJSON struct {
 	Service  string `json:"service"`
 }
 
-// settingsJSON is what PUT /me (data.settings) and GET /settings return
-// .
+// settingsJSON is what PUT /me (data.settings) and GET /settings return.
 type settingsJSON struct {
 	ChatHost               string          `json:"CHAT_HOST"`
 	ChatWSSPort            string          `json:"CHAT_WSS_PORT"`
