@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gocometchat/cometchat"
 )
@@ -109,6 +110,35 @@ func (t *target) authToken(ctx context.Context, uid string) (string, error) {
 		return "", fmt.Errorf("auth token for %s: HTTP %d", uid, resp.StatusCode)
 	}
 	return env.Data.AuthToken, nil
+}
+
+// createUsers creates uids (through their auth tokens) from a few workers.
+func (t *target) createUsers(ctx context.Context, uids []string) error {
+	var next atomic.Int64
+	var firstErr error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(uids) || ctx.Err() != nil {
+					return
+				}
+				if _, err := t.authToken(ctx, uids[i]); err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return firstErr
 }
 
 // groupOf creates a public group owned by owner (a logged-in client) holding

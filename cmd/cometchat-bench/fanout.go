@@ -69,6 +69,25 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 			close(s.done)
 		}
 	}
+	sender, err := t.login(ctx, "fan-sender", nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = sender.Close() }()
+	if !inproc {
+		// The members are created (an auth token creates its user), then
+		// the sender makes the group and adds them through the SDK while
+		// they are offline, so that the "added" actions reach nobody else.
+		gctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+		err := t.createUsers(gctx, members)
+		if err == nil {
+			err = groupOf(gctx, sender, guid, members)
+		}
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
 	cs, err := t.loginMany(ctx, members, func(_ int, c *cometchat.Client) {
 		c.AddMessageListener("bench", cometchat.MessageListener{OnTextMessageReceived: onText})
 	})
@@ -76,21 +95,6 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 		return err
 	}
 	defer closeAll(cs)
-	sender, err := t.login(ctx, "fan-sender", nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = sender.Close() }()
-	if !inproc {
-		// The members exist now (created at their login): the sender makes
-		// the group and adds them through the SDK.
-		gctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-		err := groupOf(gctx, sender, guid, members)
-		cancel()
-		if err != nil {
-			return err
-		}
-	}
 	var lat []time.Duration
 	for k := range slots {
 		sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -110,6 +114,17 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 		time.Sleep(20 * time.Millisecond) // let the group settle between messages
 	}
 	p50, p99 := pct(lat, 50), pct(lat, 99)
+	// The floor, for the sizes whose two sides fit in this process: raw
+	// members that do not decode, on a fresh server of the same kind.
+	var f50, f99 time.Duration
+	if inproc {
+		closeAll(cs)
+		cs = nil
+		if f50, f99, err = fanoutFloor(ctx, p, m); err != nil {
+			return fmt.Errorf("floor: %w", err)
+		}
+		r.add(fmt.Sprintf("fanout M=%d", m), "floor p50 / p99 (raw members, no decode)", ms(f50)+" / "+ms(f99), "", nil)
+	}
 	where := "server in process"
 	if !inproc {
 		where = "server in a child process"
@@ -126,7 +141,11 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 	default:
 		r.add(name, "p99", ms(p99), "", nil)
 	}
-	r.line("fanout", "members", m, "p50_ms", f2(float64(p50.Microseconds())/1000), "p99_ms",
-		f2(float64(p99.Microseconds())/1000), "n", len(lat), "server", map[bool]string{true: "inproc", false: "child"}[inproc])
+	kv := []any{"members", m, "p50_ms", f2(float64(p50.Microseconds()) / 1000), "p99_ms",
+		f2(float64(p99.Microseconds()) / 1000), "n", len(lat), "server", map[bool]string{true: "inproc", false: "child"}[inproc]}
+	if inproc {
+		kv = append(kv, "floor_p50_ms", f2(float64(f50.Microseconds())/1000), "floor_p99_ms", f2(float64(f99.Microseconds())/1000))
+	}
+	r.line("fanout", kv...)
 	return nil
 }

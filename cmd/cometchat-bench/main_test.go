@@ -34,7 +34,7 @@ func TestScenarios(t *testing.T) {
 		`(?m)^BENCH idle clients=20 goroutines_per_client=\S+ heap_kib_per_client=\S+ stack_kib_per_client=\S+`,
 		`(?m)^BENCH receive msgs_per_s=\d+ raw_msgs_per_s=\d+ ratio=\S+ read_only_msgs_per_s=\d+ read_only_ratio=\S+`,
 		`(?m)^BENCH latency p50_us=\d+ p99_us=\d+ p999_us=\d+ floor_p50_us=\d+ floor_p99_us=\d+ ratio_p50=\S+ n=50`,
-		`(?m)^BENCH fanout members=10 p50_ms=\S+ p99_ms=\S+`,
+		`(?m)^BENCH fanout members=10 p50_ms=\S+ p99_ms=\S+ n=5 server=inproc floor_p50_ms=\S+ floor_p99_ms=\S+`,
 		`(?m)^BENCH storm clients=20 reconnect_s=\S+ lost=0 dup=0`,
 		`(?m)^BENCH durable store=durable senders=50 sends_per_s=\d+ p50_us=\d+ p99_us=\d+`,
 	} {
