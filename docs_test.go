@@ -333,3 +333,30 @@ func TestNothingCitesADocumentOutsideTheRepository(t *testing.T) {
 	}
 	require.Empty(t, problems)
 }
+
+// TestProgramFilesAreOfReadableSize holds the layout's promise that no
+// non-test Go file grows past 600 lines: past that, split it by job.
+func TestProgramFilesAreOfReadableSize(t *testing.T) {
+	var long []string
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != "." || d.Name() == "testdata" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if n := strings.Count(string(raw), "\n"); n > 600 {
+			long = append(long, fmt.Sprintf("%s: %d lines", path, n))
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Empty(t, long, "split these files by job")
+}
