@@ -114,17 +114,15 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 		time.Sleep(20 * time.Millisecond) // let the group settle between messages
 	}
 	p50, p99 := pct(lat, 50), pct(lat, 99)
-	// The floor, for the sizes whose two sides fit in this process: raw
-	// members that do not decode, on a fresh server of the same kind.
-	var f50, f99 time.Duration
-	if inproc {
-		closeAll(cs)
-		cs = nil
-		if f50, f99, err = fanoutFloor(ctx, p, m); err != nil {
-			return fmt.Errorf("floor: %w", err)
-		}
-		r.add(fmt.Sprintf("fanout M=%d", m), "floor p50 / p99 (raw members, no decode)", ms(f50)+" / "+ms(f99), "", nil)
+	// The floor: the same members, group, sender and server, but the
+	// members are raw websockets that do not decode.
+	closeAll(cs)
+	cs = nil
+	f50, f99, err := fanoutFloor(ctx, t, sender, guid, members, p.fanMsgs)
+	if err != nil {
+		return fmt.Errorf("floor: %w", err)
 	}
+	r.add(fmt.Sprintf("fanout M=%d", m), "floor p50 / p99 (raw members, no decode)", ms(f50)+" / "+ms(f99), "", nil)
 	where := "server in process"
 	if !inproc {
 		where = "server in a child process"
@@ -143,9 +141,7 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 	}
 	kv := []any{"members", m, "p50_ms", f2(float64(p50.Microseconds()) / 1000), "p99_ms",
 		f2(float64(p99.Microseconds()) / 1000), "n", len(lat), "server", map[bool]string{true: "inproc", false: "child"}[inproc]}
-	if inproc {
-		kv = append(kv, "floor_p50_ms", f2(float64(f50.Microseconds())/1000), "floor_p99_ms", f2(float64(f99.Microseconds())/1000))
-	}
+	kv = append(kv, "floor_p50_ms", f2(float64(f50.Microseconds())/1000), "floor_p99_ms", f2(float64(f99.Microseconds())/1000))
 	r.line("fanout", kv...)
 	return nil
 }

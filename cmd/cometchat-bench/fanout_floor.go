@@ -12,41 +12,24 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/gocometchat/cometchat"
-	"github.com/gocometchat/cometchat/internal/fakeserver"
 )
 
-// fanoutFloor is fanout's floor: the same group on the same kind of server,
-// but its members are raw websockets that only read each frame and find the
-// message's number in it, without decoding: what the server, TLS and the
-// kernel cost, with no SDK.
-func fanoutFloor(ctx context.Context, p params, m int) (p50, p99 time.Duration, err error) {
-	t, err := newTarget(p.plain)
-	if err != nil {
+// fanoutFloor is fanout's floor, measured right after it on the same
+// server: the same group and sender, but its members are raw websockets that
+// only read each frame and find the message's number in it, without
+// decoding: what the server, TLS and the kernel cost, with no SDK. The SDK
+// members must be gone; fanoutFloor waits until the server has seen them go.
+func fanoutFloor(ctx context.Context, t *target, sender *cometchat.Client, guid string, members []string, msgs int) (p50, p99 time.Duration, err error) {
+	m := len(members)
+	if err := waitSockets(ctx, t, 1); err != nil {
 		return 0, 0, err
-	}
-	defer t.close()
-	guid := "floor-" + strconv.Itoa(m)
-	members := uids("raw", m)
-	if err := t.srv.CreateUser(fakeserver.User{UID: "floor-sender", Name: "Sender"}); err != nil {
-		return 0, 0, err
-	}
-	if err := t.srv.CreateGroup(fakeserver.Group{GUID: guid, Name: "Floor", Type: fakeserver.GroupPublic, Owner: "floor-sender"}); err != nil {
-		return 0, 0, err
-	}
-	for _, u := range members {
-		if err := t.srv.CreateUser(fakeserver.User{UID: u, Name: "Member " + u}); err != nil {
-			return 0, 0, err
-		}
-		if err := t.srv.AddMember(guid, u, fakeserver.ScopeParticipant); err != nil {
-			return 0, 0, err
-		}
 	}
 	type slot struct {
 		n    atomic.Int64
 		last atomic.Int64
 		done chan struct{}
 	}
-	slots := make([]*slot, p.fanMsgs)
+	slots := make([]*slot, msgs)
 	for i := range slots {
 		slots[i] = &slot{done: make(chan struct{})}
 	}
@@ -116,11 +99,6 @@ func fanoutFloor(ctx context.Context, p params, m int) (p50, p99 time.Duration, 
 			}
 		}()
 	}
-	sender, err := t.login(ctx, "floor-sender", nil)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer func() { _ = sender.Close() }()
 	var lat []time.Duration
 	for k := range slots {
 		sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -140,4 +118,24 @@ func fanoutFloor(ctx context.Context, p params, m int) (p50, p99 time.Duration, 
 		time.Sleep(20 * time.Millisecond)
 	}
 	return pct(lat, 50), pct(lat, 99), nil
+}
+
+// waitSockets waits until the server counts n authenticated sockets.
+func waitSockets(ctx context.Context, t *target, n int) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for {
+		got, err := t.authenticated(ctx)
+		if err != nil {
+			return err
+		}
+		if got == n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("server counts %d sockets, want %d: %w", got, n, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
