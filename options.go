@@ -88,6 +88,12 @@ func WithSource(resource, platform, language string) Option {
 // client uses a copy of hc whose redirect policy refuses redirects to another
 // host or from https to http (the call fails with CodeRedirectRefused), so
 // that credentials reach only the configured hosts; hc itself is not changed.
+//
+// A process that runs many clients (a load test, a gateway) should give them
+// one shared client whose transport bounds its connections
+// (http.Transport.MaxConnsPerHost): each client built without one has its
+// own keep-alive connection, and after a server restart every client's
+// recovery call would otherwise open a TLS connection at the same moment.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
 		if hc == nil {

@@ -24,7 +24,7 @@ func (t *target) hook(ctx context.Context, method, path string, out any) error {
 		return err
 	}
 	req.Header.Set("apiKey", authKey)
-	resp, err := t.hc.Do(req)
+	resp, err := t.ctl.Do(req)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (t *target) authToken(ctx context.Context, uid string) (string, error) {
 	req.Header.Set("appId", appID)
 	req.Header.Set("apiKey", authKey)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := t.hc.Do(req)
+	resp, err := t.ctl.Do(req)
 	if err != nil {
 		return "", err
 	}

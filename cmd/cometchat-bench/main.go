@@ -44,6 +44,9 @@ import (
 // run (see startChild). Its value is "plain" or "tls".
 const childEnv = "COMETCHAT_BENCH_CHILD"
 
+// childProfileEnv, when set in a child, names the file of its CPU profile.
+const childProfileEnv = "COMETCHAT_BENCH_CHILD_CPUPROFILE"
+
 func main() {
 	if mode := os.Getenv(childEnv); mode != "" {
 		if err := serveChild(mode, os.Stdin, os.Stdout); err != nil {
@@ -190,6 +193,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+		// A child server profiles itself into FILE.child.
+		_ = os.Setenv(childProfileEnv, p.cpuProfile+".child")
 	}
 	memProfile = p.memProfile
 	if memProfile != "" {
@@ -230,3 +235,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	r.print()
 	return nil
 }
+
+// progress notes a step of a long scenario on standard error, with the time
+// since the program started, so that a slow step shows where it is.
+func progress(format string, args ...any) {
+	_, _ = fmt.Fprintf(os.Stderr, "%7.1fs  %s\n", time.Since(programStart).Seconds(), fmt.Sprintf(format, args...))
+}
+
+var programStart = time.Now()

@@ -103,7 +103,7 @@ func (t *target) rawSend(ctx context.Context, token, receiver, text string) erro
 	req.Header.Set("appId", appID)
 	req.Header.Set("authToken", token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := t.hc.Do(req)
+	resp, err := t.ctl.Do(req)
 	if err != nil {
 		return err
 	}

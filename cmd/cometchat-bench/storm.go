@@ -44,6 +44,7 @@ func storm(ctx context.Context, r *report, p params) error {
 		return err
 	}
 	defer closeAll(cs)
+	progress("storm: %d clients connected", n)
 	// Messages before, during and after the storm: each must arrive once.
 	sent := make([][]string, n)
 	// send sends one message to every client, from a few workers (REST to a
@@ -64,7 +65,7 @@ func storm(ctx context.Context, r *report, p params) error {
 					}
 					text := tag + " " + users[i]
 					if err := t.sendText(ctx, "storm-sender", "user", users[i], text); err != nil {
-						once.Do(func() { firstErr = err })
+						once.Do(func() { firstErr = fmt.Errorf("sending %q messages: %w", tag, err) })
 						return
 					}
 					sent[i] = append(sent[i], text)
@@ -72,6 +73,7 @@ func storm(ctx context.Context, r *report, p params) error {
 			}()
 		}
 		wg.Wait()
+		progress("storm: %d %q messages sent", n, tag)
 		return firstErr
 	}
 	if err := send("before"); err != nil {
@@ -83,6 +85,7 @@ func storm(ctx context.Context, r *report, p params) error {
 	if err != nil {
 		return err
 	}
+	progress("storm: %d sockets dropped", dropped)
 	if err := send("during"); err != nil {
 		return err
 	}
@@ -90,7 +93,8 @@ func storm(ctx context.Context, r *report, p params) error {
 	// as the client sees it; halfway, more messages.
 	var reconnect time.Duration
 	sentMid := false
-	limit := start.Add(60 * time.Second)
+	limit := start.Add(3 * time.Minute)
+	lastNote := start
 	for time.Now().Before(limit) {
 		if !sentMid && time.Since(start) > 300*time.Millisecond {
 			if err := send("reconnecting"); err != nil {
@@ -101,14 +105,20 @@ func storm(ctx context.Context, r *report, p params) error {
 		if sentMid && allConnected(cs) {
 			if back, err := t.authenticated(ctx); err == nil && back >= n {
 				reconnect = time.Since(start)
+				progress("storm: all %d back after %.2fs", n, reconnect.Seconds())
 				break
 			}
+		}
+		if time.Since(lastNote) > 5*time.Second {
+			back, _ := t.authenticated(ctx)
+			progress("storm: %d of %d authenticated again", back, n)
+			lastNote = time.Now()
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	if reconnect == 0 {
 		back, _ := t.authenticated(ctx)
-		return fmt.Errorf("only %d of %d clients reconnected within 60 s", back, n)
+		return fmt.Errorf("only %d of %d clients reconnected within 3 minutes", back, n)
 	}
 	if err := send("after"); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,7 @@ type target struct {
 	ws      string // websocket URL
 	tlsConf *tls.Config
 	hc      *http.Client // shared by every client of the run
+	ctl     *http.Client // the program's own requests (hooks, tokens, sends as another process would make them)
 }
 
 func serverConfig(plain bool) fakeserver.Config {
@@ -57,15 +59,24 @@ func newTarget(plain bool) (*target, error) {
 func (t *target) setup(pool *x509.CertPool) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
+	// A bound on connections, as a process holding thousands of clients
+	// needs: without it, 10,000 clients recovering after a storm open
+	// 10,000 more TLS connections at once, and both processes run out of
+	// descriptors. Requests beyond it wait for a connection.
+	tr.MaxConnsPerHost = 256
 	if pool != nil {
 		t.tlsConf = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		tr.TLSClientConfig = t.tlsConf.Clone()
 	}
 	t.hc = &http.Client{Transport: tr, Timeout: 60 * time.Second}
+	ctl := tr.Clone()
+	ctl.MaxConnsPerHost = 0
+	t.ctl = &http.Client{Transport: ctl, Timeout: 60 * time.Second}
 }
 
 func (t *target) close() {
 	t.hc.CloseIdleConnections()
+	t.ctl.CloseIdleConnections()
 	if t.srv != nil {
 		_ = t.srv.Close()
 	}
@@ -150,6 +161,14 @@ func serveChild(mode string, in io.Reader, out io.Writer) error {
 	ca := "-"
 	if pem := srv.CertPEM(); len(pem) > 0 {
 		ca = base64.StdEncoding.EncodeToString(pem)
+	}
+	if name := os.Getenv(childProfileEnv); name != "" {
+		if f, err := os.Create(name); err == nil {
+			defer func() { _ = f.Close() }()
+			if pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile() // before the file closes
+			}
+		}
 	}
 	_, _ = fmt.Fprintf(out, "READY %s %s %s\n", srv.BaseURL(), srv.WebSocketURL(), ca)
 	_, _ = io.Copy(io.Discard, in)

@@ -70,6 +70,10 @@ func (s *Server) offlineConn(uid, session string) *wsConn {
 			s.conns[uid] = map[*wsConn]struct{}{}
 		}
 		s.conns[uid][c] = struct{}{}
+		if s.presenceSubs == nil {
+			s.presenceSubs = map[*wsConn]struct{}{}
+		}
+		s.presenceSubs[c] = struct{}{}
 	}
 	return c
 }

@@ -84,7 +84,7 @@ func (s *Server) candidatesLocked(uid string, sc historyScope, f messageFilter) 
 	if sc.convID != "" {
 		src = s.st.convs[sc.convID]
 	} else {
-		src = s.st.messages
+		src = s.st.userMessages(uid)
 	}
 	var out []*msgRec
 	for _, m := range src {

@@ -124,15 +124,11 @@ func (s *Server) broadcastPresenceLocked(uid, action, origin string) {
 	s.st.touch(kUser, uid, "")
 	frame := marshal(pushEnvelope{AppID: s.cfg.AppID, DeviceID: origin, Type: "presence", Sender: uid,
 		Body: marshal(presenceBody{Action: action, Timestamp: now, User: s.renderUser(u, "")})})
-	for other, set := range s.conns {
-		if other == uid || s.st.blockedEither(other, uid) {
+	for c := range s.presenceSubs {
+		if c.uid == uid || !s.wantsPresenceLocked(c, u) || s.st.blockedEither(c.uid, uid) {
 			continue
 		}
-		for c := range set {
-			if s.wantsPresenceLocked(c, u) {
-				s.sendLocked(c, frame)
-			}
-		}
+		s.sendLocked(c, frame)
 	}
 }
 

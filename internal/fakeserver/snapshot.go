@@ -422,6 +422,7 @@ func (sn *snapshot) toState() *state {
 		m := msgOfSnap(&sn.Messages[i])
 		st.messages = append(st.messages, m)
 		st.convs[m.convID] = append(st.convs[m.convID], m)
+		st.indexConv(m)
 		if m.muid != "" && m.isPlain() && !m.erased {
 			st.byMuid[m.sender+"\x00"+m.muid] = m
 		}

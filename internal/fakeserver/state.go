@@ -1,8 +1,10 @@
 package fakeserver
 
 import (
+	"cmp"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -204,13 +206,20 @@ type state struct {
 	messages []*msgRec // ascending ids; messages[i].id == idBase+i+1
 	idBase   int64     // the id the first message follows (see newIDBase)
 	byMuid   map[string]*msgRec
-	convs    map[string][]*msgRec           // conversation id -> messages, ascending
-	blocks   map[string]map[string]blockRec // blocker -> blocked
-	friends  map[string]map[string]bool
-	uconv    map[string]map[string]*userConv // uid -> conversation id -> state
-	calls    map[string]*callRec
-	sessions map[string]*sessionRec
-	media    map[string]mediaFile // "<message id>/<file name>" -> file
+	convs    map[string][]*msgRec // conversation id -> messages, ascending
+	// directConvs and groupConvs index the conversations a user-wide
+	// history reads (historyConvsLocked): uid -> the conversation ids of
+	// the one-to-one messages it sent or received, guid -> the
+	// conversation ids of the group's messages. Derived from the messages
+	// (indexConv), never stored.
+	directConvs map[string]map[string]struct{}
+	groupConvs  map[string]map[string]struct{}
+	blocks      map[string]map[string]blockRec // blocker -> blocked
+	friends     map[string]map[string]bool
+	uconv       map[string]map[string]*userConv // uid -> conversation id -> state
+	calls       map[string]*callRec
+	sessions    map[string]*sessionRec
+	media       map[string]mediaFile // "<message id>/<file name>" -> file
 	// mediaBytes is the size of every stored file, bounded by
 	// Config.MaxMediaBytes.
 	mediaBytes int64
@@ -245,19 +254,21 @@ func newIDBase(last int64) int64 {
 
 func newState(idBase int64) *state {
 	return &state{
-		idBase:   idBase,
-		users:    map[string]*userRec{},
-		tokens:   map[string]string{},
-		tokenIDs: map[string]string{},
-		groups:   map[string]*groupRec{},
-		byMuid:   map[string]*msgRec{},
-		convs:    map[string][]*msgRec{},
-		blocks:   map[string]map[string]blockRec{},
-		friends:  map[string]map[string]bool{},
-		uconv:    map[string]map[string]*userConv{},
-		calls:    map[string]*callRec{},
-		sessions: map[string]*sessionRec{},
-		media:    map[string]mediaFile{},
+		idBase:      idBase,
+		users:       map[string]*userRec{},
+		tokens:      map[string]string{},
+		tokenIDs:    map[string]string{},
+		groups:      map[string]*groupRec{},
+		byMuid:      map[string]*msgRec{},
+		convs:       map[string][]*msgRec{},
+		directConvs: map[string]map[string]struct{}{},
+		groupConvs:  map[string]map[string]struct{}{},
+		blocks:      map[string]map[string]blockRec{},
+		friends:     map[string]map[string]bool{},
+		uconv:       map[string]map[string]*userConv{},
+		calls:       map[string]*callRec{},
+		sessions:    map[string]*sessionRec{},
+		media:       map[string]mediaFile{},
 	}
 }
 
@@ -469,11 +480,68 @@ func (st *state) message(id string) *msgRec {
 	return st.messages[n-st.idBase-1]
 }
 
+// indexConv files m's conversation under the users (one-to-one) or the
+// group that can see it, for historyConvsLocked.
+func (st *state) indexConv(m *msgRec) {
+	add := func(idx map[string]map[string]struct{}, key string) {
+		set := idx[key]
+		if set == nil {
+			set = map[string]struct{}{}
+			idx[key] = set
+		}
+		set[m.convID] = struct{}{}
+	}
+	if m.receiverType == "group" {
+		add(st.groupConvs, m.receiver)
+		return
+	}
+	add(st.directConvs, m.sender)
+	add(st.directConvs, m.receiver)
+}
+
+// userMessages returns, ascending by id, the messages of every
+// conversation that holds a message uid may see (canSee): its one-to-one
+// conversations and those of the groups it is a member of. It is a
+// superset of what canSee admits, and much smaller than all messages: a
+// user-wide history (the SDK's recovery after every reconnect) reads it
+// instead of every message of the app.
+func (st *state) userMessages(uid string) []*msgRec {
+	var ids []string
+	seen := map[string]bool{}
+	collect := func(set map[string]struct{}) {
+		for id := range set {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	collect(st.directConvs[uid])
+	for guid, set := range st.groupConvs {
+		if g := st.groups[guid]; g != nil && g.members[uid] != nil {
+			collect(set)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return nil
+	case 1:
+		return st.convs[ids[0]]
+	}
+	var out []*msgRec
+	for _, id := range ids {
+		out = append(out, st.convs[id]...)
+	}
+	slices.SortFunc(out, func(a, b *msgRec) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
 // addMessage gives m the next id and stores it.
 func (st *state) addMessage(m *msgRec) {
 	m.id = st.lastID() + 1
 	st.messages = append(st.messages, m)
 	st.convs[m.convID] = append(st.convs[m.convID], m)
+	st.indexConv(m)
 	if m.muid != "" && m.isPlain() {
 		st.byMuid[m.sender+"\x00"+m.muid] = m
 	}

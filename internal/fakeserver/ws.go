@@ -360,6 +360,7 @@ func (c *wsConn) cleanup() {
 	if c.authed {
 		set := s.conns[c.uid]
 		delete(set, c)
+		delete(s.presenceSubs, c)
 		if len(set) == 0 {
 			delete(s.conns, c.uid)
 			s.broadcastPresenceLocked(c.uid, "offline", c.session)

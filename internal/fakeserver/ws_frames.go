@@ -142,6 +142,12 @@ func (s *Server) handleAuth(c *wsConn, f clientFrame) {
 		c.presence = "NONE"
 	}
 	c.roles = lowerAll(b.Params.Roles)
+	if c.presence != "NONE" {
+		if s.presenceSubs == nil {
+			s.presenceSubs = map[*wsConn]struct{}{}
+		}
+		s.presenceSubs[c] = struct{}{}
+	}
 	first := len(s.conns[uid]) == 0
 	if first {
 		s.conns[uid] = map[*wsConn]struct{}{}

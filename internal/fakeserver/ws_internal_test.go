@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -90,5 +91,24 @@ func TestSlowSocketQueueStaysBounded(t *testing.T) {
 	defer cancel()
 	if err := s.WaitForSockets(ctx, "superhero1", 0); err != nil {
 		t.Fatal("the slow socket was not cleaned up")
+	}
+}
+
+// BenchmarkPresenceAmongIdleSockets: a user coming online among 10,000
+// connected users who did not subscribe to presence (the SDK's default, and
+// a reconnect storm's case) costs what the subscribers cost, not a visit of
+// every socket under the server's lock.
+func BenchmarkPresenceAmongIdleSockets(b *testing.B) {
+	s := offlineServer()
+	for i := range 10000 {
+		c := s.offlineConn(fmt.Sprintf("idle%d", i), "s")
+		c.presence = "NONE"
+		delete(s.presenceSubs, c)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.broadcastPresenceLocked("superhero1", "online", "s")
 	}
 }
