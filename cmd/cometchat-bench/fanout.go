@@ -94,7 +94,7 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 	if err != nil {
 		return err
 	}
-	defer closeAll(cs)
+	defer func() { closeAll(cs) }() // the clients left open: the floor below closes them first
 	var lat []time.Duration
 	for k := range slots {
 		sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
