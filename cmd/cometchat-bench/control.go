@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/gocometchat/cometchat"
 )
@@ -114,31 +113,10 @@ func (t *target) authToken(ctx context.Context, uid string) (string, error) {
 
 // createUsers creates uids (through their auth tokens) from a few workers.
 func (t *target) createUsers(ctx context.Context, uids []string) error {
-	var next atomic.Int64
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(uids) || ctx.Err() != nil {
-					return
-				}
-				if _, err := t.authToken(ctx, uids[i]); err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx.Err()
-	}
-	return firstErr
+	return forEach(ctx, len(uids), 8, func(i int) error {
+		_, err := t.authToken(ctx, uids[i])
+		return err
+	})
 }
 
 // groupOf creates a public group owned by owner (a logged-in client) holding

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gocometchat/cometchat"
@@ -47,26 +46,10 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 			}
 		}
 	}
-	type slot struct {
-		n    atomic.Int64
-		last atomic.Int64 // unix nanos of the last listener call
-		done chan struct{}
-	}
-	slots := make([]*slot, p.fanMsgs)
-	for i := range slots {
-		slots[i] = &slot{done: make(chan struct{})}
-	}
-	want := int64(m)
+	slots := newFanSlots(p.fanMsgs, m)
 	onText := func(msg *cometchat.TextMessage) {
-		k, err := strconv.Atoi(strings.TrimPrefix(msg.Text, "fanout "))
-		if err != nil || k < 0 || k >= len(slots) {
-			return
-		}
-		s := slots[k]
-		now := time.Now().UnixNano()
-		if s.n.Add(1) == want {
-			s.last.Store(now)
-			close(s.done)
+		if k, err := strconv.Atoi(strings.TrimPrefix(msg.Text, "fanout ")); err == nil {
+			slots.got(k)
 		}
 	}
 	sender, err := t.login(ctx, "fan-sender", nil)
@@ -95,23 +78,9 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 		return err
 	}
 	defer func() { closeAll(cs) }() // the clients left open: the floor below closes them first
-	var lat []time.Duration
-	for k := range slots {
-		sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		t0 := time.Now()
-		if _, err := sender.SendMessage(sctx, cometchat.NewTextMessage(guid, cometchat.ReceiverTypeGroup, "fanout "+strconv.Itoa(k))); err != nil {
-			cancel()
-			return err
-		}
-		select {
-		case <-slots[k].done:
-			lat = append(lat, time.Duration(slots[k].last.Load()-t0.UnixNano()))
-		case <-sctx.Done():
-			cancel()
-			return fmt.Errorf("message %d reached %d of %d members", k, slots[k].n.Load(), want)
-		}
-		cancel()
-		time.Sleep(20 * time.Millisecond) // let the group settle between messages
+	lat, err := timeFanout(ctx, sender, guid, slots)
+	if err != nil {
+		return err
 	}
 	p50, p99 := pct(lat, 50), pct(lat, 99)
 	// The floor: the same members, group, sender and server, but the
@@ -144,4 +113,30 @@ func fanout(ctx context.Context, r *report, p params, m, fdLimit int) error {
 	kv = append(kv, "floor_p50_ms", f2(float64(f50.Microseconds())/1000), "floor_p99_ms", f2(float64(f99.Microseconds())/1000))
 	r.line("fanout", kv...)
 	return nil
+}
+
+// timeFanout sends the group one message per slot ("fanout K"), each once
+// the one before reached every member, and returns for each the time from
+// SendMessage until the last member received it.
+func timeFanout(ctx context.Context, sender *cometchat.Client, guid string, slots *fanSlots) ([]time.Duration, error) {
+	var lat []time.Duration
+	for k := range slots.slots {
+		s := &slots.slots[k]
+		sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		t0 := time.Now()
+		if _, err := sender.SendMessage(sctx, cometchat.NewTextMessage(guid, cometchat.ReceiverTypeGroup, "fanout "+strconv.Itoa(k))); err != nil {
+			cancel()
+			return nil, err
+		}
+		select {
+		case <-s.done:
+			lat = append(lat, time.Duration(s.last.Load()-t0.UnixNano()))
+		case <-sctx.Done():
+			cancel()
+			return nil, fmt.Errorf("message %d reached %d of %d members", k, s.n.Load(), slots.want)
+		}
+		cancel()
+		time.Sleep(20 * time.Millisecond) // let the group settle between messages
+	}
+	return lat, nil
 }

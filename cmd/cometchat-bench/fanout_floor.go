@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -24,41 +23,14 @@ func fanoutFloor(ctx context.Context, t *target, sender *cometchat.Client, guid 
 	if err := waitSockets(ctx, t, 1); err != nil {
 		return 0, 0, err
 	}
-	type slot struct {
-		n    atomic.Int64
-		last atomic.Int64
-		done chan struct{}
-	}
-	slots := make([]*slot, msgs)
-	for i := range slots {
-		slots[i] = &slot{done: make(chan struct{})}
-	}
-	want := int64(m)
+	slots := newFanSlots(msgs, m)
 	marker := []byte(`"fanout `)
 	sockets := make([]*websocket.Conn, m)
-	var next atomic.Int64
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= m {
-					return
-				}
-				ws, _, err := t.rawLogin(ctx, members[i])
-				if err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-				sockets[i] = ws
-			}
-		}()
-	}
-	wg.Wait()
+	loginErr := forEach(ctx, m, 16, func(i int) error {
+		ws, _, err := t.rawLogin(ctx, members[i])
+		sockets[i] = ws
+		return err
+	})
 	var readers sync.WaitGroup
 	defer func() {
 		for _, ws := range sockets {
@@ -68,8 +40,8 @@ func fanoutFloor(ctx context.Context, t *target, sender *cometchat.Client, guid 
 		}
 		readers.Wait()
 	}()
-	if firstErr != nil {
-		return 0, 0, firstErr
+	if loginErr != nil {
+		return 0, 0, loginErr
 	}
 	for _, ws := range sockets {
 		readers.Add(1)
@@ -86,36 +58,15 @@ func fanoutFloor(ctx context.Context, t *target, sender *cometchat.Client, guid 
 				}
 				rest := frame[i+len(marker):]
 				j := bytes.IndexByte(rest, '"')
-				k, err := strconv.Atoi(string(rest[:max(j, 0)]))
-				if err != nil || k < 0 || k >= len(slots) {
-					continue
-				}
-				s := slots[k]
-				now := time.Now().UnixNano()
-				if s.n.Add(1) == want {
-					s.last.Store(now)
-					close(s.done)
+				if k, err := strconv.Atoi(string(rest[:max(j, 0)])); err == nil {
+					slots.got(k)
 				}
 			}
 		}()
 	}
-	var lat []time.Duration
-	for k := range slots {
-		sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		t0 := time.Now()
-		if _, err := sender.SendMessage(sctx, cometchat.NewTextMessage(guid, cometchat.ReceiverTypeGroup, "fanout "+strconv.Itoa(k))); err != nil {
-			cancel()
-			return 0, 0, err
-		}
-		select {
-		case <-slots[k].done:
-			lat = append(lat, time.Duration(slots[k].last.Load()-t0.UnixNano()))
-		case <-sctx.Done():
-			cancel()
-			return 0, 0, fmt.Errorf("floor message %d reached %d of %d members", k, slots[k].n.Load(), want)
-		}
-		cancel()
-		time.Sleep(20 * time.Millisecond)
+	lat, err := timeFanout(ctx, sender, guid, slots)
+	if err != nil {
+		return 0, 0, err
 	}
 	return pct(lat, 50), pct(lat, 99), nil
 }

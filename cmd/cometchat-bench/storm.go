@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gocometchat/cometchat"
@@ -50,31 +49,18 @@ func storm(ctx context.Context, r *report, p params) error {
 	// send sends one message to every client, from a few workers (REST to a
 	// child server); sent records what each must receive.
 	send := func(tag string) error {
-		var next atomic.Int64
-		var firstErr error
-		var once sync.Once
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= n {
-						return
-					}
-					text := tag + " " + users[i]
-					if err := t.sendText(ctx, "storm-sender", "user", users[i], text); err != nil {
-						once.Do(func() { firstErr = fmt.Errorf("sending %q messages: %w", tag, err) })
-						return
-					}
-					sent[i] = append(sent[i], text)
-				}
-			}()
+		err := forEach(ctx, n, 8, func(i int) error {
+			text := tag + " " + users[i]
+			if err := t.sendText(ctx, "storm-sender", "user", users[i], text); err != nil {
+				return fmt.Errorf("sending %q messages: %w", tag, err)
+			}
+			sent[i] = append(sent[i], text)
+			return nil
+		})
+		if err == nil {
+			progress("storm: %d %q messages sent", n, tag)
 		}
-		wg.Wait()
-		progress("storm: %d %q messages sent", n, tag)
-		return firstErr
+		return err
 	}
 	if err := send("before"); err != nil {
 		return err

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gocometchat/cometchat"
@@ -209,42 +208,20 @@ func (t *target) login(ctx context.Context, uid string, setup func(*cometchat.Cl
 // loginMany logs in uids with a few workers; setup runs before each login.
 func (t *target) loginMany(ctx context.Context, uids []string, setup func(i int, c *cometchat.Client)) ([]*cometchat.Client, error) {
 	out := make([]*cometchat.Client, len(uids))
-	var next atomic.Int64
-	var firstErr error
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(uids) || ctx.Err() != nil {
-					return
-				}
-				lctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-				c, err := t.login(lctx, uids[i], func(c *cometchat.Client) {
-					if setup != nil {
-						setup(i, c)
-					}
-				})
-				cancel()
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					return
-				}
-				out[i] = c
+	err := forEach(ctx, len(uids), 16, func(i int) error {
+		lctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		c, err := t.login(lctx, uids[i], func(c *cometchat.Client) {
+			if setup != nil {
+				setup(i, c)
 			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
+		})
+		out[i] = c
+		return err
+	})
+	if err != nil {
 		closeAll(out)
-		return nil, firstErr
+		return nil, err
 	}
 	return out, nil
 }
