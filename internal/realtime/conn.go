@@ -3,9 +3,10 @@
 // detects dead connections, and redials with jittered exponential backoff until
 // stopped or until the server rejects the credentials.
 //
-// It owns the socket and its goroutines (one reader, one writer per
-// connection); it must not know message types or listeners: frames leave it as
-// raw bytes through Config.OnFrame, on the reader goroutine, in arrival order.
+// It owns the socket and one goroutine per connection, which reads (writes
+// run on the callers' goroutines, pings on timers); it must not know message
+// types or listeners: frames leave it as raw bytes through Config.OnFrame, on
+// the reader goroutine, in arrival order.
 package realtime
 
 import (
@@ -15,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -131,7 +133,7 @@ func DefaultBackOff() backoff.BackOff {
 // Conn is a self-healing authenticated websocket.
 type Conn struct {
 	cfg    Config
-	sendCh chan []byte
+	writer atomic.Pointer[sessionWriter] // the serving session's, for Send
 	stop   chan struct{}
 	done   chan struct{}
 	once   sync.Once
@@ -150,11 +152,6 @@ type Conn struct {
 	dropMu sync.Mutex
 	drop   func() // closes the current socket (DropNow)
 }
-
-// sendQueue is how many frames Send queues before it waits for the writer.
-// Clients send few frames (typing, receipts, pings); every slot costs 24
-// bytes per connection.
-const sendQueue = 8
 
 // New returns a Conn; Start begins dialling.
 func New(cfg Config) *Conn {
@@ -185,7 +182,7 @@ func New(cfg Config) *Conn {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Conn{cfg: cfg, sendCh: make(chan []byte, sendQueue), stop: make(chan struct{}), done: make(chan struct{})}
+	c := &Conn{cfg: cfg, stop: make(chan struct{}), done: make(chan struct{})}
 	c.stopCtx, c.stopCancel = context.WithCancel(context.Background())
 	return c
 }
@@ -247,25 +244,26 @@ func (c *Conn) WaitConnected(ctx context.Context) error {
 	}
 }
 
-// Send queues a frame for the writer. It fails when not connected.
+// Send writes a frame on the caller's goroutine, after any write in
+// progress (frames from one goroutine go out in order). It fails when not
+// connected or when ctx is already done; a write the network does not take
+// within 10 s fails and ends the connection, which then redials. A failed
+// write is the connection's end too.
 func (c *Conn) Send(ctx context.Context, frame []byte) error {
 	c.mu.Lock()
 	st, fin := c.state, c.final
 	c.mu.Unlock()
-	if fin != nil {
+	if fin != nil || c.stopped() {
 		return ErrStopped
 	}
-	if st != StateConnected {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := c.writer.Load()
+	if st != StateConnected || w == nil {
 		return ErrNotConnected
 	}
-	select {
-	case c.sendCh <- frame:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-c.stop:
-		return ErrStopped
-	}
+	return w.write(frame, "write")
 }
 
 // DropNow closes the current socket without a close frame, as a network

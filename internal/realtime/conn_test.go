@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,12 +27,13 @@ type wsServer struct {
 	accepts  atomic.Int32
 	frames   chan string
 	closes   chan string
+	pinged   chan struct{} // one per ping received (dropped when full)
 	mu       sync.Mutex
 	conns    []*websocket.Conn
 }
 
 func newWSServer(t *testing.T) *wsServer {
-	s := &wsServer{frames: make(chan string, 100), closes: make(chan string, 10)}
+	s := &wsServer{frames: make(chan string, 100), closes: make(chan string, 10), pinged: make(chan struct{}, 100)}
 	s.authCode.Store("200")
 	up := websocket.Upgrader{}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,6 +64,10 @@ func newWSServer(t *testing.T) *wsServer {
 					return
 				}
 			case strings.Contains(f, `"action":"ping"`):
+				select {
+				case s.pinged <- struct{}{}:
+				default:
+				}
 				if !s.noPong.Load() {
 					_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"pong"}`))
 				}
@@ -154,6 +160,51 @@ func TestConnectSendStop(t *testing.T) {
 	require.True(t, evs[0].Final)
 	require.ErrorIs(t, c.Send(ctx, []byte(`{}`)), ErrStopped)
 	c.Stop() // idempotent
+}
+
+// connGoroutines counts the goroutines running code of this package's
+// types (the test's own goroutines and the server's handlers are functions,
+// not methods, and do not count).
+func connGoroutines() int {
+	buf := make([]byte, 4<<20)
+	dump := string(buf[:runtime.Stack(buf, true)])
+	n := 0
+	for _, g := range strings.Split(dump, "\n\n") {
+		if strings.Contains(g, "internal/realtime.(*") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestConnectedConnHoldsOneGoroutine: a connected Conn holds one goroutine,
+// its reader. Sends run on the caller's goroutine and the keep-alive on
+// timers, and both still work: pings go out and are answered round after
+// round without a reconnect, and a frame sent after them arrives.
+func TestConnectedConnHoldsOneGoroutine(t *testing.T) {
+	s := newWSServer(t)
+	c, rec := newConn(t, s, nil)
+	rec.expect(t, StateConnecting, StateConnected)
+	for range 3 {
+		recv(t, s.pinged)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for connGoroutines() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("a connected Conn holds %d goroutines, want 1", connGoroutines())
+		}
+		runtime.Gosched() // a timer's callback may be finishing
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, c.Send(ctx, []byte(`{"type":"typing_indicator"}`)))
+	require.Equal(t, `{"type":"typing_indicator"}`, recv(t, s.frames))
+	require.Equal(t, int32(1), s.accepts.Load(), "the connection was replaced")
+	select {
+	case ev := <-rec.events:
+		t.Fatalf("unexpected event %+v", ev)
+	default:
+	}
 }
 
 func TestReconnectAfterServerDrop(t *testing.T) {

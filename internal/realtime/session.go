@@ -18,25 +18,37 @@ import (
 
 var closeLoggedOut = websocket.FormatCloseMessage(websocket.CloseNormalClosure, "User logged out")
 
-// session runs one socket from dial to failure. healthy reports whether it
-// stayed authenticated for HealthyAfter.
+// session runs one socket from dial to failure, on the connection's one
+// long-lived goroutine, which reads. healthy reports whether it stayed
+// authenticated for HealthyAfter.
+//
+// Nothing else holds a goroutine while the socket is up: Send writes on its
+// caller's goroutine, the keep-alive ping and the pong deadline are timers
+// (their callbacks run briefly on goroutines of their own), and Stop's close
+// frame is written by a context.AfterFunc callback. A connected client costs
+// one goroutine here.
 func (c *Conn) session() (healthy bool, err error) {
 	// ctx ends with Stop (it derives from stopCtx) or when the session
-	// returns. On Stop before serving, the socket is closed to unblock the
-	// dial or the auth read; while serving, the writer sends the close frame
-	// itself. context.AfterFunc starts a goroutine only when that happens.
+	// returns. On Stop the socket is closed, which ends the dial, the auth
+	// read or the read loop; once serving, a close frame goes first.
 	ctx, cancel := context.WithCancel(c.stopCtx)
 	var serving atomic.Bool
 	var hardClose func()
+	var live *sessionWriter
 	var hcMu sync.Mutex
 	afterDone := make(chan struct{})
 	stopAfter := context.AfterFunc(ctx, func() {
 		defer close(afterDone)
 		hcMu.Lock()
-		if !serving.Load() && hardClose != nil && c.stopped() {
-			hardClose()
-		}
+		hc, w := hardClose, live
 		hcMu.Unlock()
+		if hc == nil || !c.stopped() {
+			return
+		}
+		if w != nil && serving.Load() {
+			w.goodbye(ErrStopped)
+		}
+		hc()
 	})
 	defer func() {
 		if !stopAfter() {
@@ -46,8 +58,8 @@ func (c *Conn) session() (healthy bool, err error) {
 	}()
 	// Dialling, the TLS handshake, authentication and the OnAuthenticated
 	// hook (recovery: REST calls, JSON) need deep stacks: they run on a
-	// goroutine of their own that ends afterwards, so that the loop's
-	// long-lived goroutine keeps a small stack between reconnects.
+	// goroutine of their own that ends afterwards, so that this long-lived
+	// goroutine keeps a small stack between reconnects.
 	type established struct {
 		ws          *websocket.Conn
 		hc          func()
@@ -57,7 +69,7 @@ func (c *Conn) session() (healthy bool, err error) {
 	done := make(chan established, 1)
 	go func() {
 		var e established
-		e.ws, e.hc, e.connectedAt, e.err = c.establish(ctx, &serving, &hcMu, &hardClose)
+		e.ws, e.hc, e.connectedAt, e.err = c.establish(ctx, &serving, &hcMu, &hardClose, &live)
 		done <- e
 	}()
 	est := <-done
@@ -69,69 +81,153 @@ func (c *Conn) session() (healthy bool, err error) {
 			c.dropMu.Unlock()
 		}()
 	}
+	hcMu.Lock()
+	w := live
+	hcMu.Unlock()
+	if w != nil {
+		defer func() {
+			c.writer.CompareAndSwap(w, nil)
+			w.close()
+		}()
+	}
 	if est.err != nil {
 		return false, est.err
 	}
-	ws, connectedAt := est.ws, est.connectedAt // establish set hardClose
-
-	readErr := make(chan error, 1)
-	pong := make(chan struct{}, 1)
-	readerDone := make(chan struct{})
-	go func() {
-		defer close(readerDone)
-		readErr <- c.read(ctx, ws, pong)
-	}()
-	defer func() { hardClose(); <-readerDone }()
-
-	ping := time.NewTicker(c.cfg.PingInterval)
-	defer ping.Stop()
-	var pongDue <-chan time.Time
-	var pongTimer *time.Timer
-	defer func() {
-		if pongTimer != nil {
-			pongTimer.Stop()
-		}
-	}()
-	write := func(b []byte) error {
-		_ = ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
-		return ws.WriteMessage(websocket.TextMessage, b)
+	w.startPings()
+	rerr := c.read(ctx, est.ws, w.gotPong)
+	healthy = time.Since(est.connectedAt) >= c.cfg.HealthyAfter
+	if cause := w.failure(); cause != nil {
+		return healthy, cause
 	}
-	for {
-		select {
-		case <-c.stop:
-			_ = ws.WriteControl(websocket.CloseMessage, closeLoggedOut, time.Now().Add(time.Second))
-			return false, ErrStopped
-		case err := <-readErr:
-			return time.Since(connectedAt) >= c.cfg.HealthyAfter, err
-		case f := <-c.sendCh:
-			if err := write(f); err != nil {
-				return time.Since(connectedAt) >= c.cfg.HealthyAfter, fmt.Errorf("write: %w", err)
-			}
-		case <-ping.C:
-			if pongDue != nil {
-				continue // a ping is already outstanding
-			}
-			if err := write(pingFrame); err != nil {
-				return time.Since(connectedAt) >= c.cfg.HealthyAfter, fmt.Errorf("ping: %w", err)
-			}
-			pongTimer = time.NewTimer(c.cfg.PongTimeout)
-			pongDue = pongTimer.C
-		case <-pong:
-			if pongTimer != nil {
-				pongTimer.Stop()
-			}
-			pongDue = nil
-		case <-pongDue:
-			_ = ws.WriteControl(websocket.CloseMessage, closeLoggedOut, time.Now().Add(time.Second))
-			return time.Since(connectedAt) >= c.cfg.HealthyAfter, errors.New("no pong within " + c.cfg.PongTimeout.String())
-		}
+	return healthy, rerr
+}
+
+// sessionWriter writes to one socket for every goroutine that sends on it
+// (Send's callers, the ping timer), one at a time, and keeps the ping and
+// pong timers. The first failure it sees is why the session ended.
+type sessionWriter struct {
+	c         *Conn
+	ws        *websocket.Conn
+	hardClose func()
+
+	mu       sync.Mutex
+	closed   bool
+	cause    error
+	pingT    *time.Timer
+	pongT    *time.Timer
+	awaiting bool // a ping is out and its pong not back
+}
+
+// write sends one text frame; a failed write ends the session.
+func (w *sessionWriter) write(frame []byte, what string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return ErrNotConnected
+	}
+	_ = w.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	if err := w.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+		err = fmt.Errorf("%s: %w", what, err)
+		w.failLocked(err)
+		w.hardClose() // ends the read: the session returns
+		return err
+	}
+	return nil
+}
+
+func (w *sessionWriter) failLocked(err error) {
+	if w.cause == nil {
+		w.cause = err
+	}
+}
+
+func (w *sessionWriter) failure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.cause
+}
+
+// goodbye records why the session ends and sends the close frame
+// (1000 "User logged out"); the caller closes the socket.
+func (w *sessionWriter) goodbye(why error) {
+	w.mu.Lock()
+	w.failLocked(why)
+	w.mu.Unlock()
+	// WriteControl may run beside another write (gorilla serialises them).
+	_ = w.ws.WriteControl(websocket.CloseMessage, closeLoggedOut, time.Now().Add(time.Second))
+}
+
+func (w *sessionWriter) startPings() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.pingT = time.AfterFunc(w.c.cfg.PingInterval, w.ping)
+	}
+}
+
+// ping runs every PingInterval: unless a ping is still unanswered, it sends
+// one and gives the pong PongTimeout. The pong may arrive before the write
+// returns, so the deadline is set before the write.
+func (w *sessionWriter) ping() {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.pingT.Reset(w.c.cfg.PingInterval)
+	if w.awaiting {
+		w.mu.Unlock()
+		return
+	}
+	w.awaiting = true
+	if w.pongT == nil {
+		w.pongT = time.AfterFunc(w.c.cfg.PongTimeout, w.pongLate)
+	} else {
+		w.pongT.Reset(w.c.cfg.PongTimeout)
+	}
+	w.mu.Unlock()
+	_ = w.write(pingFrame, "ping") // a failure ends the session
+}
+
+// gotPong runs on the reader when a pong arrives.
+func (w *sessionWriter) gotPong() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.awaiting = false
+	if w.pongT != nil {
+		w.pongT.Stop()
+	}
+}
+
+// pongLate ends the session when a ping's pong did not come in time.
+func (w *sessionWriter) pongLate() {
+	w.mu.Lock()
+	late := !w.closed && w.awaiting
+	w.mu.Unlock()
+	if late {
+		w.goodbye(errors.New("no pong within " + w.c.cfg.PongTimeout.String()))
+		w.hardClose()
+	}
+}
+
+// close stops the timers; later writes fail with ErrNotConnected. A timer
+// callback that already started sees closed and does nothing.
+func (w *sessionWriter) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closed = true
+	if w.pingT != nil {
+		w.pingT.Stop()
+	}
+	if w.pongT != nil {
+		w.pongT.Stop()
 	}
 }
 
 // establish dials, authenticates, reports the connection and runs the
 // OnAuthenticated hook. It returns the socket and its hard close (set as
 // soon as the socket exists, also on failure after the dial).
-func (c *Conn) establish(ctx context.Context, serving *atomic.Bool, hcMu *sync.Mutex, hardCloseOut *func()) (*websocket.Conn, func(), time.Time, error) {
+func (c *Conn) establish(ctx context.Context, serving *atomic.Bool, hcMu *sync.Mutex, hardCloseOut *func(), liveOut **sessionWriter) (*websocket.Conn, func(), time.Time, error) {
 	if c.cfg.BeforeDial != nil {
 		c.cfg.BeforeDial(ctx)
 	}
@@ -149,6 +245,7 @@ func (c *Conn) establish(ctx context.Context, serving *atomic.Bool, hcMu *sync.M
 	hardClose := func() { closeOnce.Do(func() { _ = ws.Close() }) }
 	hcMu.Lock()
 	*hardCloseOut = hardClose
+	*liveOut = &sessionWriter{c: c, ws: ws, hardClose: hardClose}
 	hcMu.Unlock()
 	if c.stopped() {
 		hardClose()
@@ -168,6 +265,9 @@ func (c *Conn) establish(ctx context.Context, serving *atomic.Bool, hcMu *sync.M
 	if err := c.awaitAuth(ctx, ws); err != nil {
 		return ws, hardClose, time.Time{}, err
 	}
+	hcMu.Lock()
+	c.writer.Store(*liveOut) // Send writes from here on
+	hcMu.Unlock()
 	serving.Store(true)
 	if c.stopped() {
 		return ws, hardClose, time.Time{}, ErrStopped
@@ -222,7 +322,7 @@ func (c *Conn) awaitAuth(ctx context.Context, ws *websocket.Conn) error {
 
 var pongMarker = []byte(`"pong"`)
 
-func (c *Conn) read(ctx context.Context, ws *websocket.Conn, pong chan<- struct{}) error {
+func (c *Conn) read(ctx context.Context, ws *websocket.Conn, onPong func()) error {
 	idle := c.cfg.PingInterval + c.cfg.PongTimeout + 5*time.Second
 	var deadline time.Time
 	for {
@@ -249,10 +349,7 @@ func (c *Conn) read(ctx context.Context, ws *websocket.Conn, pong chan<- struct{
 				Action string `json:"action"`
 			}
 			if json.Unmarshal(raw, &p) == nil && p.Action == "pong" {
-				select {
-				case pong <- struct{}{}:
-				default:
-				}
+				onPong()
 				continue
 			}
 		}
