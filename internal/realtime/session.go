@@ -104,13 +104,17 @@ func (c *Conn) session() (healthy bool, err error) {
 
 // sessionWriter writes to one socket for every goroutine that sends on it
 // (Send's callers, the ping timer), one at a time, and keeps the ping and
-// pong timers. The first failure it sees is why the session ended.
+// pong timers. The first failure it sees is why the session ended. Its state
+// has a lock of its own, so that a write the network holds up (at most 10 s)
+// delays neither Stop nor the pong deadline.
 type sessionWriter struct {
 	c         *Conn
 	ws        *websocket.Conn
 	hardClose func()
 
-	mu       sync.Mutex
+	wmu sync.Mutex // one write at a time
+
+	mu       sync.Mutex // the fields below
 	closed   bool
 	cause    error
 	pingT    *time.Timer
@@ -121,21 +125,28 @@ type sessionWriter struct {
 // write sends one text frame; a failed write ends the session.
 func (w *sessionWriter) write(frame []byte, what string) error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
+	closed := w.closed
+	w.mu.Unlock()
+	if closed {
 		return ErrNotConnected
 	}
+	w.wmu.Lock()
 	_ = w.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	if err := w.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+	err := w.ws.WriteMessage(websocket.TextMessage, frame)
+	w.wmu.Unlock()
+	if err != nil {
 		err = fmt.Errorf("%s: %w", what, err)
-		w.failLocked(err)
+		w.fail(err)
 		w.hardClose() // ends the read: the session returns
 		return err
 	}
 	return nil
 }
 
-func (w *sessionWriter) failLocked(err error) {
+// fail records why the session ends, unless a reason is known already.
+func (w *sessionWriter) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.cause == nil {
 		w.cause = err
 	}
@@ -150,10 +161,8 @@ func (w *sessionWriter) failure() error {
 // goodbye records why the session ends and sends the close frame
 // (1000 "User logged out"); the caller closes the socket.
 func (w *sessionWriter) goodbye(why error) {
-	w.mu.Lock()
-	w.failLocked(why)
-	w.mu.Unlock()
-	// WriteControl may run beside another write (gorilla serialises them).
+	w.fail(why)
+	// WriteControl may run beside a write in progress (gorilla allows it).
 	_ = w.ws.WriteControl(websocket.CloseMessage, closeLoggedOut, time.Now().Add(time.Second))
 }
 
