@@ -141,30 +141,11 @@ func (s *Server) aDeleteConversationByID(rc *reqCtx) ([]byte, error) {
 }
 
 func (s *Server) restGetConversation(rc *reqCtx, typ string) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, e := s.oneConversationLocked(rc, typ)
-	if e != nil {
-		return nil, e
-	}
-	return dataReply(s.restRenderConversationLocked(rc.uid, v)), nil
+	return getConversationAs(s, rc, typ, s.restRenderConversationLocked)
 }
 
 func (s *Server) restTagConversation(rc *reqCtx, typ string) ([]byte, error) {
-	req, e := decodeBody[conversationReq](rc.body)
-	if e != nil {
-		return nil, e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, e := s.oneConversationLocked(rc, typ)
-	if e != nil {
-		return nil, e
-	}
-	uc := s.st.userConv(rc.uid, v.id)
-	uc.tags = append([]string{}, req.Tags...)
-	v.uc = uc
-	return dataReply(s.restRenderConversationLocked(rc.uid, v)), nil
+	return tagConversationAs(s, rc, typ, s.restRenderConversationLocked)
 }
 
 type resetConversationReq struct {
@@ -193,11 +174,7 @@ func (s *Server) restResetConversation(rc *reqCtx, typ string) ([]byte, error) {
 			}
 		}
 	}
-	uc := s.st.userConv(rc.uid, v.id)
-	uc.hiddenUpTo = v.last.id
-	if uc.readUpTo < v.last.id {
-		uc.readUpTo = v.last.id // nothing old comes back as unread
-	}
+	s.hideConversationLocked(rc.uid, v)
 	return okJSON("The conversation " + v.id + " has been deleted successfully for UID " + rc.uid + "."), nil
 }
 

@@ -160,16 +160,28 @@ func (s *Server) oneConversationLocked(rc *reqCtx, typ string) (*convView, *apiE
 }
 
 func (s *Server) getConversation(rc *reqCtx, typ string) ([]byte, error) {
+	return getConversationAs(s, rc, typ, s.renderConversationLocked)
+}
+
+func (s *Server) tagConversation(rc *reqCtx, typ string) ([]byte, error) {
+	return tagConversationAs(s, rc, typ, s.renderConversationLocked)
+}
+
+// getConversationAs answers one conversation of rc's user in the shape
+// render gives it: the client API's or the REST API's.
+func getConversationAs[T any](s *Server, rc *reqCtx, typ string, render func(string, *convView) T) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, e := s.oneConversationLocked(rc, typ)
 	if e != nil {
 		return nil, e
 	}
-	return dataReply(s.renderConversationLocked(rc.uid, v)), nil
+	return dataReply(render(rc.uid, v)), nil
 }
 
-func (s *Server) tagConversation(rc *reqCtx, typ string) ([]byte, error) {
+// tagConversationAs replaces the tags rc's user keeps on a conversation and
+// answers the conversation in the shape render gives it.
+func tagConversationAs[T any](s *Server, rc *reqCtx, typ string, render func(string, *convView) T) ([]byte, error) {
 	req, e := decodeBody[conversationReq](rc.body)
 	if e != nil {
 		return nil, e
@@ -183,7 +195,17 @@ func (s *Server) tagConversation(rc *reqCtx, typ string) ([]byte, error) {
 	uc := s.st.userConv(rc.uid, v.id)
 	uc.tags = append([]string{}, req.Tags...)
 	v.uc = uc
-	return dataReply(s.renderConversationLocked(rc.uid, v)), nil
+	return dataReply(render(rc.uid, v)), nil
+}
+
+// hideConversationLocked deletes v for uid: it is hidden until a newer
+// message, and nothing in it comes back as unread.
+func (s *Server) hideConversationLocked(uid string, v *convView) {
+	uc := s.st.userConv(uid, v.id)
+	uc.hiddenUpTo = v.last.id
+	if uc.readUpTo < v.last.id {
+		uc.readUpTo = v.last.id
+	}
 }
 
 func (s *Server) deleteConversation(rc *reqCtx, typ string) ([]byte, error) {
@@ -193,11 +215,7 @@ func (s *Server) deleteConversation(rc *reqCtx, typ string) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	uc := s.st.userConv(rc.uid, v.id)
-	uc.hiddenUpTo = v.last.id
-	if uc.readUpTo < v.last.id {
-		uc.readUpTo = v.last.id // nothing old comes back as unread
-	}
+	s.hideConversationLocked(rc.uid, v)
 	return dataReply(successJSON{Success: true, Message: "The conversation " + v.id + " has been deleted for " + rc.uid + "."}), nil
 }
 
