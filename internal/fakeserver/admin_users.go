@@ -20,30 +20,7 @@ func (s *Server) aCreateUser(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
-	uid := normID(string(req.UID))
-	if !validID(uid) {
-		return nil, badRequest("uid", "The uid must be 1 to 100 letters, digits, _ or -.")
-	}
-	if req.Name == nil || strings.TrimSpace(string(*req.Name)) == "" {
-		return nil, badRequest("name", "The name is required.")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.st.users[uid] != nil || uid == appSystemUID {
-		return nil, errUIDExists(uid)
-	}
-	now := s.now()
-	u := &userRec{uid: uid, role: "default", createdAt: now}
-	if e := applyUserFields(u, req.userReq); e != nil {
-		return nil, e
-	}
-	s.st.users[uid] = u
-	s.st.touch(kUser, uid, "")
-	j := s.renderUser(u, "")
-	if req.WithAuthToken {
-		j.AuthToken = s.newRESTTokenLocked(uid, now)
-	}
-	return dataReply(j), nil
+	return s.createUser(req.userReq, bool(req.WithAuthToken))
 }
 
 // newRESTTokenLocked creates an auth token of uid with its REST metadata.

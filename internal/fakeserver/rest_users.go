@@ -197,6 +197,12 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 	if e != nil {
 		return nil, e
 	}
+	return s.createUser(req, bool(req.WithAuthToken) && rc.restKey)
+}
+
+// createUser creates the user req describes, for the client API and the
+// REST API; withToken adds a new auth token to the reply.
+func (s *Server) createUser(req userReq, withToken bool) ([]byte, error) {
 	uid := normID(string(req.UID))
 	if !validID(uid) {
 		return nil, badRequest("uid", "The uid must be 1 to 100 letters, digits, _ or -.")
@@ -217,7 +223,7 @@ func (s *Server) hCreateUser(rc *reqCtx) ([]byte, error) {
 	s.st.users[uid] = u
 	s.st.touch(kUser, uid, "")
 	j := s.renderUser(u, "")
-	if bool(req.WithAuthToken) && rc.restKey {
+	if withToken {
 		j.AuthToken = s.newRESTTokenLocked(uid, now)
 	}
 	return dataReply(j), nil
