@@ -258,14 +258,7 @@ func (s *Server) aDeleteGroup(rc *reqCtx) ([]byte, error) {
 	if e := requireScope(me, guid, ScopeAdmin); e != nil {
 		return nil, e
 	}
-	delete(s.st.groups, g.guid)
-	s.st.touch(kGroup, g.guid, "")
-	for uid, convs := range s.st.uconv {
-		if _, ok := convs[groupConvID(g.guid)]; ok {
-			delete(convs, groupConvID(g.guid))
-			s.st.touch(kConv, uid, groupConvID(g.guid))
-		}
-	}
+	s.deleteGroupLocked(g)
 	return okJSON("Group with guid " + guid + " has been deleted successfully."), nil
 }
 

@@ -256,6 +256,13 @@ func (s *Server) hDeleteGroup(rc *reqCtx) ([]byte, error) {
 	if e := requireScope(me, guid, ScopeAdmin); e != nil {
 		return nil, e
 	}
+	s.deleteGroupLocked(g)
+	return dataReply(successJSON{Success: true, Message: "The group " + guid + " has been deleted."}), nil
+}
+
+// deleteGroupLocked removes g and every member's conversation state of it,
+// for the client API and the REST API.
+func (s *Server) deleteGroupLocked(g *groupRec) {
 	delete(s.st.groups, g.guid)
 	s.st.touch(kGroup, g.guid, "")
 	for uid, convs := range s.st.uconv {
@@ -264,7 +271,6 @@ func (s *Server) hDeleteGroup(rc *reqCtx) ([]byte, error) {
 			s.st.touch(kConv, uid, groupConvID(g.guid))
 		}
 	}
-	return dataReply(successJSON{Success: true, Message: "The group " + guid + " has been deleted."}), nil
 }
 
 func (s *Server) hJoinGroup(rc *reqCtx) ([]byte, error) {
