@@ -287,19 +287,13 @@ func (s *Server) restAddMembersLocked(g *groupRec, me *memberRec, req membersReq
 		}
 		out := map[string]uidResult{}
 		for _, uid := range lowerAll(uids) {
-			switch {
-			case s.st.user(uid) == nil:
-				out[uid] = failure(errUIDNotFound(uid))
-			case g.bans[uid] != nil:
-				out[uid] = failure(errBannedMember(uid, g.guid))
-			case g.members[uid] != nil:
-				out[uid] = failure(errAlreadyJoined(uid, g.guid))
-			default:
-				s.st.addMember(g, uid, scope, now)
-				act := s.groupActionLocked(g, me.uid, "added", uid, "", "")
-				acts = append(acts, act)
-				out[uid] = uidResult{Success: true, Data: marshal(s.renderMessage(act, viewer))}
+			act, e := s.addMemberLocked(g, me.uid, uid, scope, now)
+			if e != nil {
+				out[uid] = failure(e)
+				continue
 			}
+			acts = append(acts, act)
+			out[uid] = uidResult{Success: true, Data: marshal(s.renderMessage(act, viewer))}
 		}
 		return out
 	}

@@ -94,20 +94,14 @@ func (s *Server) addMembersLocked(g *groupRec, me *memberRec, req membersReq) (a
 	now := s.now()
 	add := func(uids []string, scope string, out map[string]uidResult) {
 		for _, uid := range lowerAll(uids) {
-			switch {
-			case s.st.user(uid) == nil:
-				out[uid] = failure(errUIDNotFound(uid))
-			case g.bans[uid] != nil:
-				out[uid] = failure(errBannedMember(uid, g.guid))
-			case g.members[uid] != nil:
-				out[uid] = failure(errAlreadyJoined(uid, g.guid))
-			default:
-				s.st.addMember(g, uid, scope, now)
-				act := s.groupActionLocked(g, me.uid, "added", uid, "", "")
-				acts = append(acts, act)
-				out[uid] = uidResult{Success: true, Message: uid + " added to " + g.guid + " as " + scope + ".",
-					Data: marshal(s.renderMessage(act, me.uid))}
+			act, e := s.addMemberLocked(g, me.uid, uid, scope, now)
+			if e != nil {
+				out[uid] = failure(e)
+				continue
 			}
+			acts = append(acts, act)
+			out[uid] = uidResult{Success: true, Message: uid + " added to " + g.guid + " as " + scope + ".",
+				Data: marshal(s.renderMessage(act, me.uid))}
 		}
 	}
 	add(req.Admins, ScopeAdmin, res.Admins)
@@ -254,4 +248,20 @@ func (s *Server) hTransferOwnership(rc *reqCtx) ([]byte, error) {
 		s.pushMessageLocked(act, rc.session, memberUIDs(g))
 	}
 	return dataReply(transferReply{Success: true, Message: "Ownership of the group " + guid + " transferred to " + target + "."}), nil
+}
+
+// addMemberLocked adds uid to g with scope as actor, for the client API and
+// the REST API, and returns the "added" action; it refuses an unknown user,
+// a banned one and a member.
+func (s *Server) addMemberLocked(g *groupRec, actor, uid, scope string, now int64) (*msgRec, *apiError) {
+	switch {
+	case s.st.user(uid) == nil:
+		return nil, errUIDNotFound(uid)
+	case g.bans[uid] != nil:
+		return nil, errBannedMember(uid, g.guid)
+	case g.members[uid] != nil:
+		return nil, errAlreadyJoined(uid, g.guid)
+	}
+	s.st.addMember(g, uid, scope, now)
+	return s.groupActionLocked(g, actor, "added", uid, "", ""), nil
 }
